@@ -1,0 +1,50 @@
+"""Helpdesk: the web shell around the articles, the search and the account simulator."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from helpdesk import settings
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application.
+
+    Configuration comes from :func:`settings.defaults`, then ``HELPDESK_*`` environment
+    variables, then ``config`` (tests pass temporary paths here). Generated data (search
+    index, sandbox store) lives in the instance folder, never in the source tree.
+    """
+    instance_path = os.environ.get("HELPDESK_INSTANCE_PATH")
+    if config and config.get("INSTANCE_PATH"):
+        instance_path = str(config["INSTANCE_PATH"])
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    app.config.from_mapping(settings.defaults())
+    app.config.from_mapping(settings.from_environment())
+    if config:
+        app.config.from_mapping(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from helpdesk import cli, content, errors, i18n, security
+    from helpdesk.views import pages
+
+    i18n.init_app(app)
+    security.init_app(app)
+    content.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    app.register_blueprint(pages.root)
+    app.register_blueprint(pages.bp)
+    _register_optional_areas(app)
+    return app
+
+
+def _register_optional_areas(app: Flask) -> None:
+    """Register the areas built on top of the foundation."""
+    from helpdesk.views import api, errorcodes, sandbox, search
+
+    for module in (search, errorcodes, sandbox, api):
+        module.init_app(app)

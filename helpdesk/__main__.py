@@ -1,0 +1,5 @@
+"""``python -m helpdesk``: the same commands as the ``helpdesk`` console script."""
+
+from helpdesk.cli import main
+
+main()

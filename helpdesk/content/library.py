@@ -1,0 +1,95 @@
+"""All articles in all languages, loaded once from the content folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpdesk.content.model import Article
+from helpdesk.content.parser import ContentError, parse_article
+from helpdesk.settings import LANGUAGES
+
+_SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+@dataclass(frozen=True)
+class Translation:
+    """An article as shown to a reader of ``requested`` (maybe in another language)."""
+
+    article: Article
+    requested: str
+
+    @property
+    def is_fallback(self) -> bool:
+        """Return whether the reader's language was missing and another was used."""
+        return self.article.lang != self.requested
+
+
+class ContentLibrary:
+    """The parsed articles of a content folder, by slug and language."""
+
+    def __init__(self, articles: dict[str, dict[str, Article]], root: Path):
+        self._articles = articles
+        self.root = root
+
+    @classmethod
+    def load(cls, root: Path, languages: tuple[str, ...] = LANGUAGES) -> ContentLibrary:
+        """Parse every ``<slug>/<lang>.md`` below ``root``.
+
+        :raise ContentError: naming the file, when one cannot be parsed.
+        """
+        articles: dict[str, dict[str, Article]] = {}
+        for path in sorted(root.glob("*/*.md")):
+            slug, lang = path.parent.name, path.stem
+            if lang not in languages or not set(slug) <= _SLUG_CHARS:
+                continue
+            try:
+                article = parse_article(
+                    path.read_text(encoding="utf-8"), slug, lang, languages
+                )
+            except (ContentError, UnicodeDecodeError) as exc:
+                raise ContentError(f"{path.relative_to(root)}: {exc}") from exc
+            articles.setdefault(slug, {})[lang] = article
+        return cls(articles, root)
+
+    @property
+    def slugs(self) -> list[str]:
+        """Return every article slug, sorted."""
+        return sorted(self._articles)
+
+    def languages(self, slug: str) -> list[str]:
+        """Return the languages an article exists in, in the site's order."""
+        present = self._articles.get(slug, {})
+        return [lang for lang in LANGUAGES if lang in present]
+
+    def get(self, slug: str, lang: str) -> Article | None:
+        """Return one translation exactly, or None."""
+        return self._articles.get(slug, {}).get(lang)
+
+    def translation(self, slug: str, lang: str) -> Translation | None:
+        """Return the article in ``lang``, else in the first language it exists in."""
+        available = self.languages(slug)
+        if not available:
+            return None
+        chosen = lang if lang in available else available[0]
+        return Translation(self._articles[slug][chosen], requested=lang)
+
+    def translations(self, lang: str) -> list[Translation]:
+        """Return every article for a reader of ``lang``, falling back where missing."""
+        found = (self.translation(slug, lang) for slug in self.slugs)
+        return [t for t in found if t is not None]
+
+    def all_articles(self) -> Iterator[Article]:
+        """Yield every translation of every article."""
+        for slug in self.slugs:
+            yield from self._articles[slug].values()
+
+    def for_error_code(self, code: int, lang: str) -> list[Translation]:
+        """Return the articles that diagnose ``code``, for a reader of ``lang``."""
+        return [t for t in self.translations(lang) if code in t.article.error_codes]
+
+    def latest_mtime(self) -> float:
+        """Return the newest modification time of any content file (0 if none)."""
+        times = [p.stat().st_mtime for p in self.root.glob("*/*.md")]
+        return max(times, default=0.0)

@@ -1,0 +1,86 @@
+"""Localized error pages (HTML) and JSON errors for the API."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from helpdesk.i18n import current_language
+
+
+def is_api_request() -> bool:
+    """Return whether the request is for the JSON API."""
+    return request.path.startswith("/api/")
+
+
+def api_error(
+    status: int,
+    message: str,
+    code: int | str | None = None,
+    rule: str | None = None,
+    **extra: object,
+) -> tuple[dict[str, object], int]:
+    """Return the API's error body ``{"error": {code, rule, message}}`` and status."""
+    body: dict[str, object] = {
+        "error": {
+            "code": code if code is not None else status,
+            "rule": rule,
+            "message": message,
+            **extra,
+        }
+    }
+    return body, status
+
+
+def _message(status: int) -> str:
+    messages = {
+        400: _("The request could not be understood."),
+        403: _("You are not allowed to do that."),
+        404: _("We could not find that page."),
+        405: _("That method is not allowed here."),
+        409: _("That conflicts with the current state."),
+        413: _("What you sent is too large."),
+        415: _("That kind of content is not supported here."),
+        422: _("That could not be processed."),
+        500: _("Something went wrong on our side."),
+    }
+    return messages.get(status, _("Something went wrong on our side."))
+
+
+def init_app(app: Flask) -> None:
+    """Render every HTTP error as a localized page, or as JSON under ``/api/``."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+        message = _(
+            "Your form expired or was not sent from this site. Please try again."
+        )
+        if is_api_request():
+            return api_error(400, message, code="csrf")
+        return render_template(
+            "errors/error.html", status=400, message=message, lang=current_language()
+        ), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        status = error.code or 500
+        if is_api_request():
+            return api_error(status, _message(status))
+        template = "errors/404.html" if status == 404 else "errors/error.html"
+        return render_template(
+            template, status=status, message=_message(status), lang=current_language()
+        ), status
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):  # type: ignore[no-untyped-def]
+        app.logger.exception("unhandled error")
+        if is_api_request():
+            return api_error(500, _message(500))
+        return render_template(
+            "errors/error.html",
+            status=500,
+            message=_message(500),
+            lang=current_language(),
+        ), 500

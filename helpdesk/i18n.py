@@ -1,0 +1,120 @@
+"""Locale selection, localized blueprints and locale-aware formatting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, g, request, url_for
+from flask_babel import Babel
+from werkzeug.routing import BuildError
+
+from helpdesk.settings import DEFAULT_LANGUAGE, LANGUAGES
+
+LANGUAGE_COOKIE = "lang"
+#: The URL converter for a language prefix, built from the one LANGUAGES setting.
+LANG_CONVERTER = "any({}):lang_code".format(", ".join(LANGUAGES))
+
+#: Each language's name in that language, for the language switcher.
+LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands", "pl": "Polski"}
+
+babel = Babel()
+
+
+def localized_blueprint(name: str, import_name: str, prefix: str = "") -> Blueprint:
+    """Return a blueprint under ``/<lang>``; ``g.lang_code`` is set per request."""
+    bp = Blueprint(name, import_name, url_prefix=f"/<{LANG_CONVERTER}>{prefix}")
+
+    @bp.url_value_preprocessor
+    def pull_lang_code(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        g.lang_code = (values or {}).pop("lang_code", DEFAULT_LANGUAGE)
+
+    @bp.url_defaults
+    def add_lang_code(endpoint: str, values: dict[str, Any]) -> None:
+        # Checked first: setdefault(..., g.lang_code) would evaluate g.lang_code eagerly
+        # and break url_for outside a localized request.
+        if "lang_code" not in values:
+            values["lang_code"] = getattr(g, "lang_code", None) or negotiate()
+
+    return bp
+
+
+def negotiate() -> str:
+    """Choose a language for a request that has none in its URL.
+
+    Order: ``?lang=``, the language cookie, ``Accept-Language``, then the default.
+    """
+    candidate = request.args.get("lang", "")
+    if candidate in LANGUAGES:
+        return candidate
+    candidate = request.cookies.get(LANGUAGE_COOKIE, "")
+    if candidate in LANGUAGES:
+        return candidate
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def negotiate_api_language() -> str:
+    """Choose the language of an API answer: ``?lang=``, else ``Accept-Language``."""
+    candidate = request.args.get("lang", "")
+    if candidate in LANGUAGES:
+        return candidate
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    """Return the language of the current request."""
+    lang = getattr(g, "lang_code", None)
+    if lang in LANGUAGES:
+        return str(lang)
+    return negotiate()
+
+
+def language_urls() -> dict[str, str]:
+    """Return this page's URL in every language (the home page where it has none).
+
+    The query string is kept; the ``#section`` is added by ``site.js`` on click,
+    since a fragment never reaches the server.
+    """
+    urls = {}
+    localized = getattr(g, "lang_code", None) is not None and request.endpoint
+    query = request.query_string.decode("utf-8", "replace")
+    for code in LANGUAGES:
+        try:
+            if not localized:
+                raise BuildError(request.endpoint or "", {}, None)
+            url = url_for(request.endpoint, **(request.view_args or {}), lang_code=code)
+            urls[code] = f"{url}?{query}" if query else url
+        except BuildError:
+            urls[code] = url_for("pages.home", lang_code=code)
+    return urls
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Babel with the locale taken from the URL first."""
+    babel.init_app(app, locale_selector=current_language)
+
+    @app.context_processor
+    def language_context() -> dict[str, Any]:
+        return {
+            "LANGUAGES": LANGUAGES,
+            "LANGUAGE_NAMES": LANGUAGE_NAMES,
+            "lang": current_language(),
+            "language_urls": language_urls,
+        }
+
+    @app.after_request
+    def remember_language(response: Any) -> Any:
+        # A page viewed in a language makes it the default for the next visit to "/".
+        lang = getattr(g, "lang_code", None)
+        if (
+            lang in LANGUAGES
+            and request.cookies.get(LANGUAGE_COOKIE) != lang
+            and response.mimetype == "text/html"
+        ):
+            response.set_cookie(
+                LANGUAGE_COOKIE,
+                lang,
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
+                secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+            )
+        return response

@@ -1,0 +1,54 @@
+"""Settings shared by the app, the CLI, the Makefile and the tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+#: Every language the site is written in; the first is the fallback.
+LANGUAGES: tuple[str, ...] = ("en", "nl", "pl")
+DEFAULT_LANGUAGE = "en"
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Environment variables read by :func:`from_environment`, with their config keys.
+_ENVIRONMENT = {
+    "HELPDESK_SECRET_KEY": "SECRET_KEY",
+    "HELPDESK_CONTENT_DIR": "CONTENT_DIR",
+    "HELPDESK_SANDBOX_TTL_SECONDS": "SANDBOX_TTL_SECONDS",
+    "HELPDESK_MAX_CONTENT_LENGTH": "MAX_CONTENT_LENGTH",
+}
+
+
+def defaults() -> dict[str, Any]:
+    """Return the default configuration (overridden by the environment, then tests)."""
+    return {
+        # Replaced from the environment in production; a per-process random key would
+        # log every user out on restart and break sessions across gunicorn workers.
+        "SECRET_KEY": "dev-only-change-me",
+        "CONTENT_DIR": str(PROJECT_ROOT / "articles"),
+        "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "LANGUAGES": LANGUAGES,
+        # Requests larger than this are refused with 413 before a view runs.
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "SANDBOX_TTL_SECONDS": 24 * 3600,
+        "SEARCH_AUTO_BUILD": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+    }
+
+
+def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Return the config keys set by ``HELPDESK_*`` environment variables."""
+    environ = dict(os.environ if environ is None else environ)
+    config: dict[str, Any] = {}
+    for variable, key in _ENVIRONMENT.items():
+        if variable in environ:
+            value: Any = environ[variable]
+            if key in {"SANDBOX_TTL_SECONDS", "MAX_CONTENT_LENGTH"}:
+                value = int(value)
+            config[key] = value
+    return config
