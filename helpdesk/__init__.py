@@ -44,7 +44,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _register_optional_areas(app: Flask) -> None:
     """Register the areas built on top of the foundation."""
-    from helpdesk.views import api, errorcodes, sandbox, search
+    from helpdesk import api
+    from helpdesk.views import errorcodes, sandbox, search
 
     for module in (search, errorcodes, sandbox, api):
         module.init_app(app)

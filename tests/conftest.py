@@ -1,0 +1,60 @@
+"""Shared fixtures: an app on temporary paths, its test client and CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from helpdesk import create_app
+from helpdesk.settings import LANGUAGES, PROJECT_ROOT
+
+ARTICLES = PROJECT_ROOT / "articles"
+
+
+@pytest.fixture(scope="session")
+def languages() -> tuple[str, ...]:
+    """Every language the site is written in."""
+    return LANGUAGES
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    """A private copy of the articles that a test may break."""
+    target = tmp_path / "articles"
+    shutil.copytree(ARTICLES, target)
+    return target
+
+
+@pytest.fixture
+def app_config(tmp_path: Path) -> dict[str, object]:
+    """Configuration for a test app; tests may add keys before ``app`` is built."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "WTF_CSRF_ENABLED": False,
+    }
+
+
+@pytest.fixture
+def app(app_config: dict[str, object]) -> Iterator[Flask]:
+    """An application on temporary paths (CSRF off; tests of CSRF turn it on)."""
+    application = create_app(app_config)
+    yield application
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client for ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A CLI runner for ``app``'s commands."""
+    return app.test_cli_runner()
