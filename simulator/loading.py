@@ -1,0 +1,507 @@
+"""Read and write the account JSON of DESIGN.md, validating every field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from simulator.emails import is_email
+from simulator.limits import (
+    MAX_ADDONS,
+    MAX_DAY,
+    MAX_DEPARTED,
+    MAX_EVENTS,
+    MAX_ITEMS_PER_USER,
+    MAX_LICENSES,
+    MAX_MANAGED_DOMAINS,
+    MAX_PRIVILEGES,
+    MAX_ROOMS,
+    MAX_STRING,
+    MAX_USERS,
+)
+from simulator.model import (
+    EVENT_ACTIONS,
+    Account,
+    Departed,
+    Event,
+    License,
+    LicensePool,
+    Meeting,
+    Recording,
+    Role,
+    Room,
+    Settings,
+    Status,
+    User,
+    Webinar,
+)
+from simulator.rules import RULES
+
+T = TypeVar("T")
+
+_TOP_KEYS = frozenset(
+    {
+        "managed_domains",
+        "licenses",
+        "addons",
+        "settings",
+        "rooms",
+        "users",
+        "day",
+        "invitation_accepted",
+        "departed",
+        "events",
+    }
+)
+_USER_KEYS = frozenset(
+    {
+        "email",
+        "role",
+        "status",
+        "license",
+        "webinar",
+        "privileges",
+        "external",
+        "meetings",
+        "webinars",
+        "recordings",
+        "deactivated_days_ago",
+    }
+)
+
+
+class AccountError(ValueError):
+    """Reject account JSON: ``field`` is the path (``users[3].email``).
+
+    ``problem`` is a short code (see docs/simulator.md) and ``params`` plain JSON
+    values for the message.
+    """
+
+    def __init__(self, field: str, problem: str, **params: Any) -> None:
+        super().__init__(field, problem, params)
+        self.field = field
+        self.problem = problem
+        self.params: dict[str, Any] = params
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.problem} {self.params}"
+
+
+# --- primitive readers -------------------------------------------------------------
+
+
+def _mapping(value: Any, path: str, keys: frozenset[str]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise AccountError(path or "account", "type", expected="object")
+    for key in value:
+        if key not in keys:
+            where = f"{path}.{key}" if path else str(key)
+            raise AccountError(where, "unknown-key", key=str(key))
+    return value
+
+
+def _list(value: Any, path: str, limit: int) -> list[Any]:
+    if not isinstance(value, list):
+        raise AccountError(path, "type", expected="array")
+    if len(value) > limit:
+        raise AccountError(path, "too-many", max=limit, count=len(value))
+    return value
+
+
+def _string(value: Any, path: str, limit: int = MAX_STRING) -> str:
+    if not isinstance(value, str):
+        raise AccountError(path, "type", expected="string")
+    if len(value) > limit:
+        raise AccountError(path, "too-long", max=limit)
+    return value
+
+
+def _identifier(value: Any, path: str) -> str:
+    text = _string(value, path)
+    if not text.strip():
+        raise AccountError(path, "empty")
+    return text
+
+
+def _bool(value: Any, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise AccountError(path, "type", expected="boolean")
+    return value
+
+
+def _int(value: Any, path: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise AccountError(path, "type", expected="integer")
+    if not low <= value <= high:
+        raise AccountError(path, "out-of-range", min=low, max=high)
+    return value
+
+
+def _enum(kind: Callable[[str], T], values: list[str], value: Any, path: str) -> T:
+    if not isinstance(value, str) or value not in values:
+        raise AccountError(path, "invalid-value", allowed=values)
+    return kind(value)
+
+
+def _email(value: Any, path: str) -> str:
+    text = _string(value, path, 254)
+    if not is_email(text):
+        raise AccountError(path, "invalid-email")
+    return text
+
+
+# --- parts of the account ----------------------------------------------------------
+
+
+def _meeting(value: Any, path: str) -> Meeting:
+    data = _mapping(value, path, frozenset({"id", "topic", "pmi"}))
+    if "id" not in data:
+        raise AccountError(f"{path}.id", "missing")
+    return Meeting(
+        _identifier(data["id"], f"{path}.id"),
+        _string(data.get("topic", ""), f"{path}.topic"),
+        _bool(data.get("pmi", False), f"{path}.pmi"),
+    )
+
+
+def _webinar(value: Any, path: str) -> Webinar:
+    data = _mapping(value, path, frozenset({"id", "topic"}))
+    if "id" not in data:
+        raise AccountError(f"{path}.id", "missing")
+    return Webinar(
+        _identifier(data["id"], f"{path}.id"),
+        _string(data.get("topic", ""), f"{path}.topic"),
+    )
+
+
+def _recording(value: Any, path: str) -> Recording:
+    data = _mapping(value, path, frozenset({"id", "topic"}))
+    if "id" not in data:
+        raise AccountError(f"{path}.id", "missing")
+    return Recording(
+        _identifier(data["id"], f"{path}.id"),
+        _string(data.get("topic", ""), f"{path}.topic"),
+    )
+
+
+def _items(
+    data: dict[str, Any], path: str
+) -> tuple[list[Meeting], list[Webinar], list[Recording]]:
+    lists = [
+        _list(data.get(name, []), f"{path}.{name}", MAX_ITEMS_PER_USER)
+        for name in ("meetings", "webinars", "recordings")
+    ]
+    total = sum(len(items) for items in lists)
+    if total > MAX_ITEMS_PER_USER:
+        raise AccountError(path, "too-many-items", max=MAX_ITEMS_PER_USER, count=total)
+    return (
+        [_meeting(v, f"{path}.meetings[{i}]") for i, v in enumerate(lists[0])],
+        [_webinar(v, f"{path}.webinars[{i}]") for i, v in enumerate(lists[1])],
+        [_recording(v, f"{path}.recordings[{i}]") for i, v in enumerate(lists[2])],
+    )
+
+
+def _user(value: Any, path: str, day: int) -> User:
+    data = _mapping(value, path, _USER_KEYS)
+    if "email" not in data:
+        raise AccountError(f"{path}.email", "missing")
+    role = _enum(
+        Role, [r.value for r in Role], data.get("role", "member"), f"{path}.role"
+    )
+    status = _enum(
+        Status,
+        [s.value for s in Status],
+        data.get("status", "active"),
+        f"{path}.status",
+    )
+    license = _enum(
+        License,
+        [x.value for x in License],
+        data.get("license", "basic"),
+        f"{path}.license",
+    )
+    webinar = _bool(data.get("webinar", False), f"{path}.webinar")
+    privileges = [
+        _identifier(p, f"{path}.privileges[{i}]")
+        for i, p in enumerate(
+            _list(data.get("privileges", []), f"{path}.privileges", MAX_PRIVILEGES)
+        )
+    ]
+    deactivated_day = None
+    if status is Status.DEACTIVATED:
+        ago = _int(
+            data.get("deactivated_days_ago", 0),
+            f"{path}.deactivated_days_ago",
+            0,
+            MAX_DAY,
+        )
+        deactivated_day = day - ago
+        if license is License.LICENSED or webinar:
+            raise AccountError(f"{path}.license", "deactivated-licensed")
+    elif "deactivated_days_ago" in data:
+        raise AccountError(f"{path}.deactivated_days_ago", "not-deactivated")
+    if role is Role.OWNER and status is not Status.ACTIVE:
+        raise AccountError(f"{path}.status", "owner-not-active")
+    meetings, webinars, recordings = _items(data, path)
+    return User(
+        email=_email(data["email"], f"{path}.email"),
+        role=role,
+        status=status,
+        license=license,
+        webinar=webinar,
+        privileges=privileges,
+        external=_bool(data.get("external", False), f"{path}.external"),
+        meetings=meetings,
+        webinars=webinars,
+        recordings=recordings,
+        deactivated_day=deactivated_day,
+    )
+
+
+def _departed(value: Any, path: str) -> Departed:
+    keys = frozenset({"email", "day", "meetings", "webinars", "recordings"})
+    data = _mapping(value, path, keys)
+    for key in ("email", "day"):
+        if key not in data:
+            raise AccountError(f"{path}.{key}", "missing")
+    meetings, webinars, recordings = _items(data, path)
+    return Departed(
+        _email(data["email"], f"{path}.email"),
+        _int(data["day"], f"{path}.day", 0, MAX_DAY),
+        meetings,
+        webinars,
+        recordings,
+    )
+
+
+def _json_value(value: Any, path: str, depth: int = 0) -> Any:
+    if depth > 5:
+        raise AccountError(path, "too-deep")
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        return _string(value, path, 10_000)
+    if isinstance(value, list):
+        items = _list(value, path, MAX_USERS * 2)
+        return [_json_value(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(items)]
+    if isinstance(value, dict):
+        return {
+            _string(k, f"{path}.{k}"): _json_value(v, f"{path}.{k}", depth + 1)
+            for k, v in value.items()
+        }
+    raise AccountError(path, "type", expected="json")
+
+
+def _event(value: Any, path: str) -> Event:
+    keys = frozenset({"day", "actor", "action", "target", "ok", "rule", "details"})
+    data = _mapping(value, path, keys)
+    for key in ("day", "actor", "action", "target"):
+        if key not in data:
+            raise AccountError(f"{path}.{key}", "missing")
+    rule = data.get("rule")
+    if rule is not None:
+        rule = _enum(str, sorted(RULES), rule, f"{path}.rule")
+    details = _json_value(data.get("details", {}), f"{path}.details")
+    if not isinstance(details, dict):
+        raise AccountError(f"{path}.details", "type", expected="object")
+    return Event(
+        day=_int(data["day"], f"{path}.day", 0, MAX_DAY),
+        actor=_string(data["actor"], f"{path}.actor", 254),
+        action=_enum(str, sorted(EVENT_ACTIONS), data["action"], f"{path}.action"),
+        target=_string(data["target"], f"{path}.target", 254),
+        ok=_bool(data.get("ok", True), f"{path}.ok"),
+        rule=rule,
+        details=details,
+    )
+
+
+def _settings(value: Any) -> Settings:
+    keys = frozenset({"delete_deactivated_after_days", "notify_admins_before_delete"})
+    data = _mapping(value, "settings", keys)
+    days = data.get("delete_deactivated_after_days")
+    return Settings(
+        None
+        if days is None
+        else _int(days, "settings.delete_deactivated_after_days", 1, 365),
+        _bool(
+            data.get("notify_admins_before_delete", False),
+            "settings.notify_admins_before_delete",
+        ),
+    )
+
+
+def _licenses(value: Any) -> LicensePool:
+    data = _mapping(value, "licenses", frozenset({"licensed", "webinar"}))
+    return LicensePool(
+        _int(data.get("licensed", 0), "licenses.licensed", 0, MAX_LICENSES),
+        _int(data.get("webinar", 0), "licenses.webinar", 0, MAX_LICENSES),
+    )
+
+
+def _room(value: Any, path: str) -> Room:
+    data = _mapping(value, path, frozenset({"id", "name"}))
+    if "id" not in data:
+        raise AccountError(f"{path}.id", "missing")
+    return Room(
+        _identifier(data["id"], f"{path}.id"),
+        _string(data.get("name", ""), f"{path}.name"),
+    )
+
+
+def _unique(values: list[str], path: str, *, fold: bool = False) -> None:
+    seen: set[str] = set()
+    for i, value in enumerate(values):
+        key = value.casefold() if fold else value
+        if key in seen:
+            raise AccountError(f"{path}[{i}]", "duplicate", value=value)
+        seen.add(key)
+
+
+def _check_account(account: Account) -> None:
+    owners = [i for i, u in enumerate(account.users) if u.role is Role.OWNER]
+    if len(owners) != 1:
+        raise AccountError("users", "owner-count", count=len(owners))
+    _unique(account.managed_domains, "managed_domains", fold=True)
+    _unique(account.addons, "addons")
+    _unique([r.id for r in account.rooms], "rooms")
+    seen: dict[str, str] = {}
+    holders: list[tuple[str, Any]] = [
+        (f"users[{i}]", u) for i, u in enumerate(account.users)
+    ] + [(f"departed[{i}]", d) for i, d in enumerate(account.departed)]
+    for path, holder in holders:
+        for kind in ("meetings", "webinars", "recordings"):
+            for j, item in enumerate(getattr(holder, kind)):
+                where = f"{path}.{kind}[{j}].id"
+                if item.id in seen:
+                    raise AccountError(where, "duplicate", value=item.id)
+                seen[item.id] = where
+    assigned = account.assigned()
+    pool = account.licenses
+    if assigned.licensed > pool.licensed:
+        raise AccountError(
+            "licenses.licensed",
+            "license-pool",
+            pool=pool.licensed,
+            assigned=assigned.licensed,
+        )
+    if assigned.webinar > pool.webinar:
+        raise AccountError(
+            "licenses.webinar",
+            "license-pool",
+            pool=pool.webinar,
+            assigned=assigned.webinar,
+        )
+
+
+def load_account(data: Any) -> Account:
+    """Build an account from its JSON form; raise ``AccountError`` naming the field."""
+    top = _mapping(data, "", _TOP_KEYS)
+    day = _int(top.get("day", 0), "day", 0, MAX_DAY)
+    if "users" not in top:
+        raise AccountError("users", "missing")
+    users = _list(top["users"], "users", MAX_USERS)
+    seen: set[str] = set()
+    for i, user in enumerate(users):
+        # Name the duplicate e-mail field itself, before anything else is checked.
+        if isinstance(user, dict) and isinstance(user.get("email"), str):
+            key = user["email"].casefold()
+            if key in seen:
+                raise AccountError(
+                    f"users[{i}].email", "duplicate", value=user["email"]
+                )
+            seen.add(key)
+    domains = _list(
+        top.get("managed_domains", []), "managed_domains", MAX_MANAGED_DOMAINS
+    )
+    addons = _list(top.get("addons", []), "addons", MAX_ADDONS)
+    rooms = _list(top.get("rooms", []), "rooms", MAX_ROOMS)
+    departed = _list(top.get("departed", []), "departed", MAX_DEPARTED)
+    events = _list(top.get("events", []), "events", MAX_EVENTS)
+    account = Account(
+        users=[_user(u, f"users[{i}]", day) for i, u in enumerate(users)],
+        managed_domains=[
+            _domain(d, f"managed_domains[{i}]") for i, d in enumerate(domains)
+        ],
+        licenses=_licenses(top.get("licenses", {})),
+        addons=[_identifier(a, f"addons[{i}]") for i, a in enumerate(addons)],
+        settings=_settings(top.get("settings", {})),
+        rooms=[_room(r, f"rooms[{i}]") for i, r in enumerate(rooms)],
+        day=day,
+        invitation_accepted=_bool(
+            top.get("invitation_accepted", False), "invitation_accepted"
+        ),
+        departed=[_departed(d, f"departed[{i}]") for i, d in enumerate(departed)],
+        events=[_event(e, f"events[{i}]") for i, e in enumerate(events)],
+    )
+    _check_account(account)
+    return account
+
+
+def _domain(value: Any, path: str) -> str:
+    text = _identifier(value, path)
+    if not is_email("x@" + text):
+        raise AccountError(path, "invalid-domain")
+    return text
+
+
+# --- dumping -----------------------------------------------------------------------
+
+
+def _dump_items(holder: User | Departed) -> dict[str, Any]:
+    return {
+        "meetings": [
+            {"id": m.id, "topic": m.topic, "pmi": m.pmi} for m in holder.meetings
+        ],
+        "webinars": [{"id": w.id, "topic": w.topic} for w in holder.webinars],
+        "recordings": [{"id": r.id, "topic": r.topic} for r in holder.recordings],
+    }
+
+
+def _dump_user(user: User, day: int) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "email": user.email,
+        "role": user.role.value,
+        "status": user.status.value,
+        "license": user.license.value,
+        "webinar": user.webinar,
+        "privileges": list(user.privileges),
+        "external": user.external,
+        **_dump_items(user),
+    }
+    if user.status is Status.DEACTIVATED and user.deactivated_day is not None:
+        data["deactivated_days_ago"] = day - user.deactivated_day
+    return data
+
+
+def dump_account(account: Account) -> dict[str, Any]:
+    """Return the account's JSON form; ``load_account`` reads it back unchanged."""
+    return {
+        "managed_domains": list(account.managed_domains),
+        "licenses": {
+            "licensed": account.licenses.licensed,
+            "webinar": account.licenses.webinar,
+        },
+        "addons": list(account.addons),
+        "settings": {
+            "delete_deactivated_after_days": (
+                account.settings.delete_deactivated_after_days
+            ),
+            "notify_admins_before_delete": account.settings.notify_admins_before_delete,
+        },
+        "rooms": [{"id": r.id, "name": r.name} for r in account.rooms],
+        "users": [_dump_user(u, account.day) for u in account.users],
+        "day": account.day,
+        "invitation_accepted": account.invitation_accepted,
+        "departed": [
+            {"email": d.email, "day": d.day, **_dump_items(d)} for d in account.departed
+        ],
+        "events": [_copy_json(e.to_dict()) for e in account.events],
+    }
+
+
+def _copy_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copy_json(v) for v in value]
+    return value
