@@ -1,0 +1,192 @@
+"""Every foundation page in every language, the language redirect and error pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from helpdesk.settings import LANGUAGES
+
+SLUGS = ("error-1009", "remove-users", "remove-rooms")
+
+
+def html_lang(body: bytes) -> str:
+    match = re.search(rb'<html lang="([a-z]+)"', body)
+    assert match, "page has no <html lang>"
+    return match.group(1).decode()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_home_page_is_served_in_each_language(client, lang):
+    response = client.get(f"/{lang}/")
+    assert response.status_code == 200
+    assert html_lang(response.data) == lang
+    body = response.get_data(as_text=True)
+    assert f'action="/{lang}/search"' in body
+    assert f'action="/{lang}/errors/"' in body
+    assert f'href="/{lang}/sandbox/"' in body
+    for slug in SLUGS:
+        assert f'href="/{lang}/articles/{slug}"' in body
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_article_is_served_in_every_language(client, lang, slug):
+    response = client.get(f"/{lang}/articles/{slug}")
+    assert response.status_code == 200
+    assert html_lang(response.data) == lang
+    body = response.get_data(as_text=True)
+    assert f'<article class="article" lang="{lang}"' in body
+    for other in LANGUAGES:
+        assert (
+            f'hreflang="{other}" href="http://localhost/{other}/articles/{slug}"'
+            in body
+        )
+    assert "fallback" not in body and 'class="notice"' not in body
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_article_list_counts_articles_with_plurals(client, lang):
+    body = client.get(f"/{lang}/articles/").get_data(as_text=True)
+    expected = {"en": "3 articles", "nl": "3 artikelen", "pl": "3 artykuły"}[lang]
+    assert expected in body
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "November 21, 2026"),
+        ("nl", "21 november 2026"),
+        ("pl", "21 listopada 2026"),
+    ],
+)
+def test_updated_date_is_formatted_for_the_locale(client, lang, expected):
+    body = client.get(f"/{lang}/articles/error-1009").get_data(as_text=True)
+    assert expected in body
+
+
+def test_article_has_table_of_contents_and_section_anchors(client):
+    body = client.get("/nl/articles/error-1009").get_data(as_text=True)
+    for section in ("cause", "solution", "unlink-single", "delete-rooms"):
+        assert f'id="{section}"' in body
+        assert f'href="#{section}"' in body
+
+
+def test_procedure_steps_carry_their_kinds_invisibly(client):
+    body = client.get("/pl/articles/remove-users").get_data(as_text=True)
+    assert 'data-step="sign-in"' in body
+    assert "<!-- step:" not in body
+    assert "/pl/sandbox/?guide=remove-users%23convert-admin" in body
+
+
+def test_language_switcher_links_to_the_same_article(client):
+    body = client.get("/en/articles/remove-rooms").get_data(as_text=True)
+    assert 'href="/nl/articles/remove-rooms"' in body
+    assert 'href="/pl/articles/remove-rooms"' in body
+    assert 'aria-current="true">English<' in body
+
+
+def test_cross_article_links_point_at_the_readers_language(client):
+    body = client.get("/pl/articles/error-1009").get_data(as_text=True)
+    assert 'href="/pl/articles/remove-rooms#delete-room"' in body
+
+
+@pytest.mark.parametrize(
+    ("headers", "cookie", "expected"),
+    [
+        ({}, None, "/en/"),
+        ({"Accept-Language": "pl"}, None, "/pl/"),
+        ({"Accept-Language": "nl-NL,nl;q=0.9,en;q=0.5"}, None, "/nl/"),
+        ({"Accept-Language": "de-DE,de;q=0.9"}, None, "/en/"),
+        ({"Accept-Language": "fr, pl;q=0.4, nl;q=0.6"}, None, "/nl/"),
+        ({"Accept-Language": "pl"}, "nl", "/nl/"),
+        ({}, "pl", "/pl/"),
+        ({"Accept-Language": "nl"}, "xx", "/nl/"),
+    ],
+)
+def test_root_redirects_by_cookie_then_accept_language(
+    client, headers, cookie, expected
+):
+    if cookie:
+        client.set_cookie("lang", cookie)
+    response = client.get("/", headers=headers)
+    assert response.status_code == 302
+    assert response.headers["Location"] == expected
+
+
+def test_viewing_a_language_remembers_it_for_the_root(client):
+    client.get("/pl/articles/error-1009")
+    response = client.get("/", headers={"Accept-Language": "en"})
+    assert response.headers["Location"] == "/pl/"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_unknown_article_is_a_localized_404(client, lang):
+    response = client.get(f"/{lang}/articles/no-such-article")
+    assert response.status_code == 404
+    assert html_lang(response.data) == lang
+    title = {
+        "en": "Page not found",
+        "nl": "Pagina niet gevonden",
+        "pl": "Nie znaleziono",
+    }
+    assert title[lang] in response.get_data(as_text=True)
+
+
+def test_unknown_path_without_language_uses_accept_language(client):
+    response = client.get("/nowhere", headers={"Accept-Language": "pl"})
+    assert response.status_code == 404
+    assert html_lang(response.data) == "pl"
+
+
+def test_unknown_language_prefix_is_a_404(client):
+    assert client.get("/de/articles/error-1009").status_code == 404
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_server_error_is_a_localized_500(app, lang):
+    @app.get(f"/{lang}/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    response = app.test_client().get(f"/{lang}/boom", headers={"Accept-Language": lang})
+    assert response.status_code == 500
+    assert html_lang(response.data) == lang
+    expected = {
+        "en": "Something went wrong on our side.",
+        "nl": "Er ging aan onze kant iets mis.",
+        "pl": "Coś poszło nie tak po naszej stronie.",
+    }
+    assert expected[lang] in response.get_data(as_text=True)
+
+
+def test_missing_translation_falls_back_with_a_visible_notice(
+    app_config, content_dir: Path
+):
+    from helpdesk import create_app
+
+    (content_dir / "remove-rooms" / "pl.md").unlink()
+    app_config["CONTENT_DIR"] = str(content_dir)
+    client = create_app(app_config).test_client()
+    response = client.get("/pl/articles/remove-rooms")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert html_lang(response.data) == "pl"
+    assert 'class="notice"' in body
+    assert "Ten artykuł nie jest jeszcze dostępny w Twoim języku" in body
+    assert '<article class="article" lang="en"' in body
+
+
+def test_pages_send_security_headers(client):
+    response = client.get("/en/")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "frame-ancestors" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+
+
+def test_pages_have_no_inline_script(client):
+    body = client.get("/nl/articles/error-1009").get_data(as_text=True)
+    assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body) is None
