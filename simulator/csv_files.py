@@ -113,7 +113,9 @@ def _delimiter(text: str) -> str:
 
 def read_rows(csv_text: CsvText) -> list[list[str]]:
     """Return the records of the file, header first, blank lines as empty lists."""
-    reader = csv.reader(io.StringIO(csv_text.text, newline=""), csv_text.delimiter)
+    reader = csv.reader(
+        io.StringIO(csv_text.text, newline=""), delimiter=csv_text.delimiter
+    )
     return [list(row) for row in reader]
 
 
