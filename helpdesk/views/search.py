@@ -1,20 +1,42 @@
-"""Search pages (placeholder until the search area lands)."""
+"""Search pages: ``/<lang>/search?q=`` with highlighted, deep-linked results."""
 
 from __future__ import annotations
 
 from flask import Flask, render_template, request
 
-from helpdesk.i18n import localized_blueprint
+from helpdesk import search as search_service
+from helpdesk.i18n import current_language, localized_blueprint
 
 bp = localized_blueprint("search", __name__)
+
+#: Results shown on one page.
+PAGE_SIZE = 10
+#: Highest page number accepted (deeper pages are not useful to anyone).
+MAX_PAGE = 100
+
+
+def _page_number(raw: str | None) -> int:
+    """Return a page number from ``?page=``: 1 when missing or not a number."""
+    try:
+        return min(max(int(raw or 1), 1), MAX_PAGE)
+    except ValueError:
+        return 1
 
 
 @bp.get("/search")
 def results() -> str:
-    """Show search results for ``?q=``."""
-    return render_template("search.html", query=request.args.get("q", ""), results=[])
+    """Show one page of results for ``?q=`` in the reader's language."""
+    query = request.args.get("q", "")
+    page = _page_number(request.args.get("page"))
+    result = None
+    if query.strip():
+        result = search_service.search(
+            query, current_language(), limit=PAGE_SIZE, page=page
+        )
+    return render_template("search.html", query=query, result=result)
 
 
 def init_app(app: Flask) -> None:
-    """Register the search pages."""
+    """Register the search pages and the search service (index CLI, engine)."""
+    search_service.init_app(app)
     app.register_blueprint(bp)

@@ -1,0 +1,138 @@
+"""Search over the articles: one document per section and language, with Whoosh.
+
+Other areas call :func:`search`; it returns plain dataclasses (:class:`SearchResult`
+of :class:`Hit`), never Whoosh objects. The index lives under
+``<instance>/search``, is built by ``helpdesk index build`` (or at start-up when
+missing or stale, unless ``SEARCH_AUTO_BUILD`` is off) and never by a request.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from flask import Flask, current_app, g, has_request_context, url_for
+from flask.cli import AppGroup
+
+from helpdesk.content import ContentLibrary, get_library
+from helpdesk.search import index
+from helpdesk.search.engine import MAX_LIMIT, Hit, SearchEngine, SearchResult
+
+__all__ = [
+    "MAX_LIMIT",
+    "Hit",
+    "SearchResult",
+    "ensure_index",
+    "get_engine",
+    "index_cli",
+    "index_root",
+    "init_app",
+    "rebuild",
+    "search",
+]
+
+_EXTENSION_KEY = "helpdesk.search"
+_BUILT_AT_START = "helpdesk.search.built_at_start"
+
+index_cli = AppGroup("index", help="Build the search index.")
+
+
+def index_root(app: Flask) -> Path:
+    """Return the folder holding the app's index builds."""
+    return Path(app.instance_path) / "search"
+
+
+def get_engine() -> SearchEngine:
+    """Return the app's search engine (one per app, shared by threads)."""
+    engine: SearchEngine = current_app.extensions[_EXTENSION_KEY]
+    return engine
+
+
+def _article_url(lang: str, slug: str, section: str) -> str:
+    return url_for("pages.article", lang_code=lang, slug=slug, _anchor=section)
+
+
+def search(query: str, lang: str, limit: int = 10, page: int = 1) -> SearchResult:
+    """Search the articles for what a user typed; never raises on odd input.
+
+    Hits in ``lang`` come first; when nothing matches in ``lang``, hits in the
+    other languages are returned (each labelled with its ``lang``). ``limit`` is
+    clamped to 1..``MAX_LIMIT``. Within a request the index pointer is checked once.
+    """
+    engine = get_engine()
+    if has_request_context():
+        check = not g.get("_search_checked", False)
+        g._search_checked = True
+        return engine.search(query, lang, limit, page, _article_url, check=check)
+    return engine.search(query, lang, limit, page)
+
+
+def rebuild(
+    app: Flask,
+    library: ContentLibrary | None = None,
+    force: bool = True,
+    wait: bool = True,
+) -> Path | None:
+    """Build the index and swap it in; return the build, or None when skipped.
+
+    Waits for a build running elsewhere (or skips when ``wait`` is off), then
+    builds unless ``force`` is off and the index is already fresh.
+    """
+    root = index_root(app)
+    languages = tuple(app.config["LANGUAGES"])
+    with app.app_context():
+        library = library or get_library()
+    with index.build_lock(root, wait=wait) as locked:
+        if not locked:
+            return None
+        if not force and not index.is_stale(root, library, languages):
+            return None
+        return index.build(root, library, languages)
+
+
+def ensure_index(app: Flask) -> bool:
+    """Build the index when it is missing or stale; return whether it was built."""
+    root = index_root(app)
+    languages = tuple(app.config["LANGUAGES"])
+    with app.app_context():
+        library = get_library()
+    if not index.is_stale(root, library, languages):
+        return False
+    started = time.monotonic()
+    built = rebuild(app, library, force=False) is not None
+    if built:
+        app.logger.info("search index built in %.1fs", time.monotonic() - started)
+    return built
+
+
+@index_cli.command("build")
+@click.option(
+    "--if-stale", is_flag=True, help="Only build when the index is missing or stale."
+)
+def build_command(if_stale: bool) -> None:
+    """Build the search index aside and swap it in atomically."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    root = index_root(app)
+    languages = tuple(app.config["LANGUAGES"])
+    library = get_library()
+    if app.extensions.get(_BUILT_AT_START) or (
+        if_stale and not index.is_stale(root, library, languages)
+    ):
+        click.echo(f"search index is up to date: {index.current_build(root)}")
+        return
+    total = sum(len(article.sections) for article in library.all_articles())
+    with index.build_lock(root) as _locked:
+        with click.progressbar(length=total, label="Indexing sections") as bar:
+            build = index.build(root, library, languages, progress=bar.update)
+    click.echo(f"search index built: {build} ({total} sections)")
+
+
+def init_app(app: Flask) -> None:
+    """Register the ``index`` commands and the engine; build a missing index."""
+    app.cli.add_command(index_cli)
+    app.extensions[_EXTENSION_KEY] = SearchEngine(
+        index_root(app), tuple(app.config["LANGUAGES"])
+    )
+    if app.config.get("SEARCH_AUTO_BUILD", True):
+        app.extensions[_BUILT_AT_START] = ensure_index(app)

@@ -1,0 +1,158 @@
+"""Per-language text analysis: tokenize, lowercase, stop words, stem, fold accents.
+
+Whoosh pickles analyzers into the index schema *by reference*: the filter classes
+below are looked up by their import path when an index is opened, so they must stay
+in this module under these names. Stemmers come from ``snowballstemmer`` (Whoosh has
+no Polish one); the version used is recorded with every index build, because stems
+change between releases.
+
+Each word is indexed twice at the same position: its stem with accents folded
+(``użytkowników`` → ``uzytkownik``) and the word itself with accents folded
+(``uzytkownikow``). A user who types without diacritics gets no useful stem from the
+Polish stemmer, but still matches the folded form.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import metadata
+from importlib.resources import files
+
+import snowballstemmer
+from whoosh.analysis import (
+    Analyzer,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StandardAnalyzer,
+    StopFilter,
+    Token,
+)
+from whoosh.lang.stopwords import stoplists
+
+#: Bump when the analysis changes in a way that changes the indexed terms.
+ANALYZER_VERSION = 1
+#: The snowballstemmer release the stems come from; an index records it.
+SNOWBALL_VERSION: str = metadata.version("snowballstemmer")
+
+#: The snowballstemmer algorithm for each site language.
+STEMMER_NAMES = {"en": "english", "nl": "dutch", "pl": "polish"}
+
+#: Words: letters and digits, with inner apostrophes or hyphens kept together.
+WORD_PATTERN = r"\w+(?:['’]\w+)*"
+_WORD = re.compile(WORD_PATTERN)
+
+# Letters that Unicode decomposition does not split into base + accent.
+_FOLD_EXTRA = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "đ": "d", "æ": "ae"}
+)
+
+_local = threading.local()
+
+
+def fold(text: str) -> str:
+    """Return ``text`` without diacritics (``odłączyć`` → ``odlaczyc``)."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _stemmer(lang: str) -> snowballstemmer.stemmer:
+    # A snowballstemmer object keeps state while stemming: one per thread.
+    stemmers = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = _local.stemmers = {}
+    stemmer = stemmers.get(lang)
+    if stemmer is None:
+        stemmer = stemmers[lang] = snowballstemmer.stemmer(STEMMER_NAMES[lang])
+    return stemmer
+
+
+@lru_cache(maxsize=200_000)
+def stem(lang: str, word: str) -> str:
+    """Return the stem of a lowercase ``word`` in ``lang`` (cached)."""
+    return str(_stemmer(lang).stemWord(word))
+
+
+@lru_cache(maxsize=200_000)
+def word_forms(lang: str, word: str) -> tuple[str, ...]:
+    """Return the indexed forms of a lowercase word: folded stem, then folded word."""
+    stemmed = fold(stem(lang, word))
+    folded = fold(word)
+    return (stemmed,) if stemmed == folded else (stemmed, folded)
+
+
+@lru_cache(maxsize=8)
+def stop_words(lang: str) -> frozenset[str]:
+    """Return the stop words of ``lang`` (Whoosh's for en/nl, ours for pl)."""
+    if lang == "pl":
+        text = files("helpdesk.search").joinpath("stopwords_pl.txt").read_text("utf-8")
+        words = (line.strip() for line in text.splitlines())
+        return frozenset(w for w in words if w and not w.startswith("#"))
+    return frozenset(stoplists[lang])
+
+
+class StemFoldFilter(Filter):
+    """Replace each token by its folded stem, plus its folded form at the same spot."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StemFoldFilter) and other.lang == self.lang
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.lang))
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        lang = self.lang
+        for t in tokens:
+            if t.stopped:
+                yield t
+                continue
+            forms = word_forms(lang, t.text)
+            t.text = forms[0]
+            yield t
+            if len(forms) > 1:
+                # Same position and characters: phrase queries and pinpoint
+                # highlighting treat both forms as the one word they are.
+                t.text = forms[1]
+                yield t
+
+
+def analyzer(lang: str) -> Analyzer:
+    """Return the index and query analyzer for one site language."""
+    return (
+        RegexTokenizer(WORD_PATTERN)
+        | LowercaseFilter()
+        | StopFilter(stoplist=stop_words(lang), minsize=1)
+        | StemFoldFilter(lang)
+    )
+
+
+def baseline_analyzer() -> Analyzer:
+    """Return Whoosh's StandardAnalyzer (the benchmark baseline)."""
+    return StandardAnalyzer()
+
+
+def words(text: str) -> list[str]:
+    """Split ``text`` into lowercase words as the analyzer's tokenizer does."""
+    return [m.group(0).lower() for m in _WORD.finditer(text)]
+
+
+def query_forms(lang: str, word: str) -> tuple[str, ...]:
+    """Return the index terms a lowercase query word may match in ``lang``.
+
+    Besides the indexed forms, the stem of the folded word is tried: a Polish
+    word typed without diacritics sometimes still stems like the real word.
+    """
+    forms = list(word_forms(lang, word))
+    extra = fold(stem(lang, fold(word)))
+    if extra not in forms:
+        forms.append(extra)
+    return tuple(forms)

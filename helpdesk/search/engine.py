@@ -1,0 +1,295 @@
+"""Run searches against the current index build; return plain dataclasses.
+
+An :class:`SearchEngine` follows an index root's ``current`` link. Each thread keeps
+its own Whoosh searcher (searchers are not shared between threads) and reuses it
+until the link points at another build.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+from whoosh import highlight
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.searching import Hit as WhooshHit
+from whoosh.searching import Searcher
+
+from helpdesk.search import analysis
+from helpdesk.search.index import VOCABULARY, current_build
+from helpdesk.search.query import (
+    Forms,
+    ParsedQuery,
+    build_multilingual_query,
+    build_query,
+    content_words,
+    parse_query,
+)
+from helpdesk.search.speller import Speller
+
+#: Length of a snippet (characters of text around the matches).
+SNIPPET_CHARS = 220
+#: Characters of context kept on each side of a match.
+SNIPPET_SURROUND = 70
+#: Snippet fragments joined for one hit.
+SNIPPET_FRAGMENTS = 2
+_WORD = re.compile(analysis.WORD_PATTERN)
+
+#: Most results asked for at once.
+MAX_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One matching section; ``snippet`` is safe HTML with ``<mark>`` highlights."""
+
+    slug: str
+    section: str
+    lang: str
+    title: str
+    heading: str
+    url: str
+    snippet: str
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of hits, the total, and a corrected query when typos were found."""
+
+    query: str
+    lang: str
+    total: int
+    suggestion: str | None
+    hits: list[Hit] = field(default_factory=list)
+    page: int = 1
+    pages: int = 0
+
+    @property
+    def other_languages(self) -> bool:
+        """Return whether the hits come from other languages than the one asked."""
+        return bool(self.hits) and all(hit.lang != self.lang for hit in self.hits)
+
+
+class MarkFormatter(highlight.Formatter):
+    """Wrap matches in ``<mark>``; escape everything, matches included."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return str(escape(text))
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        """Return one match, escaped and marked."""
+        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
+
+
+def default_url(lang: str, slug: str, section: str) -> str:
+    """Return the deep link to a section (used outside a Flask request)."""
+    return f"/{lang}/articles/{slug}#{section}"
+
+
+@dataclass
+class _Opened:
+    build: Path
+    searcher: Searcher
+    spellers: dict[str, Speller]
+
+
+class SearchEngine:
+    """Search one index root; safe to share between threads."""
+
+    def __init__(
+        self,
+        root: Path,
+        languages: tuple[str, ...],
+        forms: Forms = analysis.query_forms,
+        stops: Callable[[str], frozenset[str]] = analysis.stop_words,
+        spelling: bool = True,
+    ):
+        self.root = root
+        self.languages = languages
+        self.forms = forms
+        self.stops = stops
+        self.spelling = spelling
+        self._local = threading.local()
+        self._vocabularies: dict[Path, dict[str, Speller]] = {}
+        self._lock = threading.Lock()
+        self._highlighter = highlight.Highlighter(
+            fragmenter=highlight.PinpointFragmenter(
+                maxchars=SNIPPET_CHARS, surround=SNIPPET_SURROUND, autotrim=True
+            ),
+            formatter=MarkFormatter(),
+        )
+
+    # -- index access ---------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Follow ``current`` now: reopen this thread's searcher if it moved."""
+        self._local.checked = False
+        self._opened()
+
+    def _opened(self) -> _Opened | None:
+        build = current_build(self.root)
+        opened: _Opened | None = getattr(self._local, "opened", None)
+        if opened is not None and opened.build == build:
+            return opened
+        if build is None:
+            return opened  # The link vanished: keep serving what we have.
+        try:
+            searcher = whoosh_index.open_dir(str(build)).searcher()
+        except (OSError, whoosh_index.EmptyIndexError):
+            return opened
+        if opened is not None:
+            opened.searcher.close()
+        self._local.opened = _Opened(build, searcher, self._spellers(build))
+        return self._local.opened
+
+    def _spellers(self, build: Path) -> dict[str, Speller]:
+        with self._lock:
+            spellers = self._vocabularies.get(build)
+            if spellers is None:
+                try:
+                    words = json.loads((build / VOCABULARY).read_text("utf-8"))
+                except (OSError, ValueError):
+                    words = {}
+                spellers = {lang: Speller(words.get(lang, {})) for lang in words}
+                self._vocabularies = {build: spellers}
+            return spellers
+
+    @property
+    def available(self) -> bool:
+        """Return whether an index build exists to search."""
+        return self._opened() is not None
+
+    # -- searching ------------------------------------------------------------
+
+    def search(
+        self,
+        text: str,
+        lang: str,
+        limit: int = 10,
+        page: int = 1,
+        url_for: Callable[[str, str, str], str] = default_url,
+        check: bool = True,
+    ) -> SearchResult:
+        """Search sections in ``lang``; other languages only when none match.
+
+        ``check`` follows the ``current`` link first (a cheap ``readlink``);
+        callers serving requests pass False after the first search of a request.
+        """
+        limit = max(1, min(int(limit), MAX_LIMIT))
+        page = max(1, int(page))
+        parsed = parse_query(text)
+        empty = SearchResult(query=parsed.text, lang=lang, total=0, suggestion=None)
+        opened = self._opened() if check else getattr(self._local, "opened", None)
+        if opened is None:
+            opened = self._opened()
+        if opened is None or parsed.is_empty or lang not in self.languages:
+            return empty
+        corrections = self._corrections(opened, parsed, lang)
+        suggestion = _suggestion(parsed, corrections)
+        q = build_query(parsed, lang, self.forms, self.stops, corrections)
+        result = self._run(opened, q, parsed, lang, limit, page, suggestion, url_for)
+        if result.total == 0 and page == 1:
+            others = [other for other in self.languages if other != lang]
+            q = build_multilingual_query(parsed, others, self.forms, self.stops)
+            fallback = self._run(
+                opened, q, parsed, lang, limit, page, suggestion, url_for
+            )
+            if fallback.total:
+                return fallback
+        return result
+
+    def _run(
+        self,
+        opened: _Opened,
+        q: wq.Query | None,
+        parsed: ParsedQuery,
+        lang: str,
+        limit: int,
+        page: int,
+        suggestion: str | None,
+        url_for: Callable[[str, str, str], str],
+    ) -> SearchResult:
+        if q is None:
+            return SearchResult(parsed.text, lang, 0, suggestion, [], page, 0)
+        results = opened.searcher.search(q, limit=page * limit, terms=True)
+        total = len(results)
+        pages = math.ceil(total / limit)
+        start = (page - 1) * limit
+        hits = [self._hit(hit, url_for) for hit in results[start : start + limit]]
+        return SearchResult(parsed.text, lang, total, suggestion, hits, page, pages)
+
+    def _hit(self, hit: WhooshHit, url_for: Callable[[str, str, str], str]) -> Hit:
+        stored = hit.fields()
+        lang, slug, section = stored["lang"], stored["slug"], stored["section"]
+        body_field = f"body_{lang}"
+        snippet = self._highlighter.highlight_hit(
+            hit, body_field, top=SNIPPET_FRAGMENTS
+        )
+        if not snippet:
+            snippet = _plain_snippet(stored.get(body_field, ""))
+        return Hit(
+            slug=slug,
+            section=section,
+            lang=lang,
+            title=stored["title"],
+            heading=stored["heading"],
+            url=url_for(lang, slug, section),
+            snippet=snippet,
+            score=round(float(hit.score or 0.0), 4),
+        )
+
+    def _corrections(
+        self, opened: _Opened, parsed: ParsedQuery, lang: str
+    ) -> dict[str, tuple[str, ...]]:
+        """Return a correction for each word that matches nothing in the index."""
+        if not self.spelling:
+            return {}
+        speller = opened.spellers.get(lang)
+        if speller is None:
+            return {}
+        reader = opened.searcher.reader()
+        corrections: dict[str, tuple[str, ...]] = {}
+        for word in content_words(parsed, lang, self.stops):
+            folded = analysis.fold(word)
+            if folded in speller or word.isdigit():
+                continue
+            forms = self.forms(lang, word)
+            if any((f"body_{lang}", form) in reader for form in forms):
+                continue
+            fixed = speller.correct(folded)
+            if fixed is not None:
+                corrections[word] = (fixed,)
+        return corrections
+
+
+def _suggestion(
+    parsed: ParsedQuery, corrections: dict[str, tuple[str, ...]]
+) -> str | None:
+    """Return the query with corrected words, or None when nothing was corrected."""
+    if not corrections:
+        return None
+
+    def replace(match: re.Match[str]) -> str:
+        fixed = corrections.get(match.group(0).lower())
+        return fixed[0] if fixed else match.group(0)
+
+    return _WORD.sub(replace, parsed.text)
+
+
+def _plain_snippet(text: str) -> str:
+    """Return the start of ``text`` as an escaped snippet (no match to show)."""
+    if len(text) <= SNIPPET_CHARS:
+        return str(escape(text))
+    cut = text[:SNIPPET_CHARS].rsplit(" ", 1)[0]
+    return f"{escape(cut)} …"

@@ -1,0 +1,182 @@
+"""Turn what a user typed into a Whoosh query: pure functions, no I/O.
+
+User text is never handed to Whoosh's query parser: it is split into words and
+error codes here, so quotes, ``AND``/``OR``/``NOT``, ``*`` and ``field:`` are just
+characters. The weights of each field are the module-level constants below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from whoosh import query as wq
+
+from helpdesk.search import analysis
+
+#: Longest query text considered; the rest is ignored.
+MAX_QUERY_CHARS = 200
+#: Most words (and codes) of a query that are searched for.
+MAX_WORDS = 16
+
+#: Field weights: a word in a section heading says more than one in its body.
+HEADING_BOOST = 2.5
+TITLE_BOOST = 1.2
+BODY_BOOST = 1.0
+#: The section that opens an article diagnosing the code (its "what it means").
+LEAD_CODE_BOOST = 60.0
+#: Any section that mentions the code.
+CODE_BOOST = 6.0
+#: A word corrected from a typo counts a little less than a word typed right.
+CORRECTION_BOOST = 0.8
+#: Sections where all the words of the query are close together.
+PROXIMITY_BOOST = 1.5
+#: How many positions apart the words of a query may be for the proximity bonus.
+PROXIMITY_SLOP = 6
+#: Coordination bonus: sections that match more of the query's words score higher.
+COORD_SCALE = 0.9
+
+#: An error code in any usual spelling: ``1009``, ``1,009``, ``1.009``, ``#1009``.
+_CODE = re.compile(r"(?<![\w.,])#?(\d{1,3}(?:[.,]\d{3})+|\d{3,6})(?![\w]|[.,]\d)")
+
+#: ``forms(lang, word)``: the index terms a query word may match ('' = none).
+Forms = Callable[[str, str], tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A user's query split into words and error codes."""
+
+    text: str
+    words: tuple[str, ...]
+    codes: tuple[str, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        """Return whether nothing searchable was typed."""
+        return not self.words and not self.codes
+
+
+def normalize_code(text: str) -> str | None:
+    """Return the digits of an error code (``#1,009`` → ``1009``), else None."""
+    match = _CODE.fullmatch(text.strip())
+    if not match:
+        return None
+    return re.sub(r"[.,]", "", match.group(1))
+
+
+def find_codes(text: str) -> list[str]:
+    """Return every error code written in ``text``, normalized, in order."""
+    return [re.sub(r"[.,]", "", m.group(1)) for m in _CODE.finditer(text)]
+
+
+def clean(text: str) -> str:
+    """Return the searchable part of the user's text: capped, one line, trimmed."""
+    text = "".join(c if c.isprintable() else " " for c in text[:MAX_QUERY_CHARS])
+    return " ".join(text.split())
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Split user text into lowercase words and normalized error codes."""
+    text = clean(text)
+    codes = _unique(find_codes(text))
+    rest = _CODE.sub(" ", text)
+    words = _unique(analysis.words(rest))
+    return ParsedQuery(text=text, words=tuple(words[:MAX_WORDS]), codes=tuple(codes))
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def fields(lang: str) -> dict[str, float]:
+    """Return the text fields searched for ``lang`` with their boosts."""
+    return {
+        f"heading_{lang}": HEADING_BOOST,
+        f"title_{lang}": TITLE_BOOST,
+        f"body_{lang}": BODY_BOOST,
+    }
+
+
+def content_words(
+    parsed: ParsedQuery, lang: str, stops: Callable[[str], frozenset[str]]
+) -> list[str]:
+    """Return the query's words that are not stop words in ``lang``."""
+    stop = stops(lang)
+    return [w for w in parsed.words if w not in stop]
+
+
+def _word_query(lang: str, forms: Iterable[str], boost: float = 1.0) -> wq.Query | None:
+    terms: list[wq.Query] = [
+        wq.Term(field, form, boost=field_boost * boost)
+        for field, field_boost in fields(lang).items()
+        for form in forms
+        if form
+    ]
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+
+def build_query(
+    parsed: ParsedQuery,
+    lang: str,
+    forms: Forms = analysis.query_forms,
+    stops: Callable[[str], frozenset[str]] = analysis.stop_words,
+    corrections: Mapping[str, tuple[str, ...]] | None = None,
+) -> wq.Query | None:
+    """Return the query for one language, or None when nothing can match.
+
+    Each word matches any of its forms (stem, folded word) in the heading, title
+    or body; words the speller corrected also match their corrections. Error codes
+    match exactly. Sections matching more words, and all words close together,
+    rank higher.
+    """
+    corrections = corrections or {}
+    clauses: list[wq.Query] = []
+    first_forms: list[str] = []
+    for word in content_words(parsed, lang, stops):
+        word_forms = [f for f in forms(lang, word) if f]
+        alternatives: list[wq.Query] = []
+        exact = _word_query(lang, word_forms)
+        if exact is not None:
+            alternatives.append(exact)
+            first_forms.append(word_forms[0])
+        for fixed in corrections.get(word, ()):
+            fixed_query = _word_query(lang, forms(lang, fixed), CORRECTION_BOOST)
+            if fixed_query is not None:
+                alternatives.append(fixed_query)
+        if alternatives:
+            clauses.append(
+                alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+            )
+    for code in parsed.codes:
+        clauses.append(wq.Term(f"lead_codes_{lang}", code, boost=LEAD_CODE_BOOST))
+        clauses.append(wq.Term(f"codes_{lang}", code, boost=CODE_BOOST))
+    if len(first_forms) > 1:
+        clauses.append(
+            wq.Phrase(
+                f"body_{lang}",
+                first_forms,
+                slop=PROXIMITY_SLOP,
+                boost=PROXIMITY_BOOST,
+            )
+        )
+    if not clauses:
+        return None
+    return wq.Or(clauses, scale=COORD_SCALE)
+
+
+def build_multilingual_query(
+    parsed: ParsedQuery,
+    languages: Iterable[str],
+    forms: Forms = analysis.query_forms,
+    stops: Callable[[str], frozenset[str]] = analysis.stop_words,
+) -> wq.Query | None:
+    """Return a query matching sections in any of ``languages``."""
+    parts = [build_query(parsed, lang, forms, stops) for lang in languages]
+    present = [p for p in parts if p is not None]
+    if not present:
+        return None
+    return present[0] if len(present) == 1 else wq.Or(present)
