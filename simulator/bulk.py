@@ -48,8 +48,8 @@ class BulkResult:
 class BulkReport:
     """The outcome of a bulk action that went through for every selected user."""
 
-    action: str
     results: list[BulkResult] = field(default_factory=list)
+    action: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form of the report."""
@@ -123,4 +123,4 @@ def bulk_remove(
         raise BulkRefused(results)
     for f in dataclasses.fields(account):
         setattr(account, f.name, getattr(trial, f.name))
-    return BulkReport(action, results)
+    return BulkReport(results, action)

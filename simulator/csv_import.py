@@ -15,6 +15,7 @@ from simulator.csv_files import (
 from simulator.emails import is_email
 from simulator.guards import bulk_user
 from simulator.lifecycle import deactivate_user
+from simulator.limits import MAX_EMAIL
 from simulator.model import Account, UnknownUser
 from simulator.removal import TransferOptions, remove_user
 from simulator.rules import RuleViolation
@@ -93,10 +94,10 @@ class RowResult:
 class ImportReport:
     """The outcome of an import: rows applied, rows failed, and how it was read."""
 
-    action: str
     applied: int = 0
     failed: int = 0
     results: list[RowResult] = field(default_factory=list)
+    action: str = ""
     encoding: str = "utf-8"
     delimiter: str = ","
 
@@ -189,7 +190,7 @@ def import_csv(account: Account, actor: str, action: str, data: bytes) -> Import
         raise CsvRejected("too-many-rows", max_rows=MAX_CSV_ROWS, rows=len(rows))
     columns = _columns(records[0], action)
     report = ImportReport(
-        action, encoding=csv_text.encoding, delimiter=csv_text.delimiter
+        action=action, encoding=csv_text.encoding, delimiter=csv_text.delimiter
     )
     seen: set[str] = set()
     for number, row in rows:
@@ -226,7 +227,8 @@ def _apply_row(
     if not email:
         return RowResult(number, email, False, error="missing-email")
     if not is_email(email):
-        return RowResult(number, email, False, error="invalid-email")
+        # Echo at most an e-mail's length back: the cell may be huge.
+        return RowResult(number, email[:MAX_EMAIL], False, error="invalid-email")
     if email.casefold() in seen:
         return RowResult(number, email, False, error="duplicate-row")
     seen.add(email.casefold())

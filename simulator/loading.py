@@ -10,6 +10,7 @@ from simulator.limits import (
     MAX_ADDONS,
     MAX_DAY,
     MAX_DEPARTED,
+    MAX_DETAIL_LIST,
     MAX_EVENTS,
     MAX_ITEMS_PER_USER,
     MAX_LICENSES,
@@ -282,7 +283,7 @@ def _json_value(value: Any, path: str, depth: int = 0) -> Any:
     if isinstance(value, str):
         return _string(value, path, 10_000)
     if isinstance(value, list):
-        items = _list(value, path, MAX_USERS * 2)
+        items = _list(value, path, MAX_DETAIL_LIST)
         return [_json_value(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(items)]
     if isinstance(value, dict):
         return {

@@ -244,3 +244,10 @@ def test_written_cells_are_escaped() -> None:
     assert escape_cell("@SUM(A1)") == "'@SUM(A1)"
     assert escape_cell("plain") == "plain"
     assert _parse(write_csv([["-x", "+y", "ok"]])) == [["'-x", "'+y", "ok"]]
+
+
+def test_a_huge_cell_is_echoed_back_cut_to_an_e_mails_length() -> None:
+    acc = _account()
+    report = import_csv(acc, OWNER, "deactivate", b"Email\n" + b"x" * 5000 + b"\n")
+    assert report.results[0].error == "invalid-email"
+    assert len(report.results[0].email) == 254
