@@ -1,25 +1,68 @@
-"""Error-code lookup pages (placeholder until the error-code area lands)."""
+"""Error-code lookup pages: the header box, one page per code, the sandbox button."""
 
 from __future__ import annotations
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, abort, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from helpdesk.i18n import localized_blueprint
+from helpdesk.errorcodes import service
+from helpdesk.i18n import current_language, localized_blueprint
 
 bp = localized_blueprint("errorcodes", __name__)
 
+Page = str | tuple[str, int] | Response
+
 
 @bp.get("/errors/")
-def lookup() -> Response:
-    """Normalize a pasted code or message and go to its page."""
-    return redirect(url_for("errorcodes.code", code=request.args.get("code", "")))
+def lookup() -> Page:
+    """Read the code in what was pasted and go to its page.
+
+    Nothing entered lists the known codes (200); text without a code lists them
+    with a message and search results (400).
+    """
+    result = service.lookup(request.args.get("code", ""), current_language())
+    if result.code is not None:
+        query = service.redirect_query(result)
+        return redirect(url_for("errorcodes.code", code=result.code, **query))
+    status = 200 if result.empty else 400
+    return render_template("errorcodes/index.html", result=result), status
 
 
 @bp.get("/errors/<code>")
-def code(code: str) -> str:
-    """Show what an error code means."""
-    return code
+def code(code: str) -> Page:
+    """Show what a code means, the reader's diagnosis and the sections that fix it.
+
+    ``1,009`` redirects to ``1009``; an unknown code is a 404 page with search
+    results for the pasted text (``?q=``) and the known codes.
+    """
+    page = service.code_page(code, request.args, current_language())
+    if isinstance(page, service.Redirect):
+        url = url_for("errorcodes.code", code=page.code, **page.query)
+        return redirect(url, code=301)
+    if isinstance(page, service.UnknownCodePage):
+        return render_template("errorcodes/unknown.html", page=page), 404
+    status = 400 if page.errors else 200
+    return render_template("errorcodes/code.html", page=page), status
+
+
+@bp.post("/errors/<code>/sandbox")
+def reproduce(code: str) -> Response:
+    """Create a sandbox with the diagnosed account and open it.
+
+    :raise 404: the code is unknown or cannot be simulated.
+    :raise 400: the answers cannot describe an account.
+    :raise 503: the sandbox could not be created.
+    """
+    try:
+        sandbox_id = service.reproduce(code, request.form)
+    except service.UnknownCode:
+        abort(404)
+    except service.InvalidAnswers:
+        abort(400)
+    except service.SandboxUnavailable:
+        abort(503)
+    session["sandbox_id"] = sandbox_id
+    return redirect(url_for("sandbox.index"))
 
 
 def init_app(app: Flask) -> None:
