@@ -571,7 +571,7 @@ def explain_step(step: PlanStep) -> str:
         else:
             text = _(
                 "Delete %(email)s, whose e-mail is on a managed domain and so cannot "
-                "be unlinked; they have no data to transfer.",
+                "be unlinked, without data transfer.",
                 email=step.target,
             )
     elif step.action == "delete-room":
