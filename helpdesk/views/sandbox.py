@@ -83,6 +83,11 @@ IMPORT_ACTION_LABELS = {
     "delete": _l("Delete Users"),
 }
 
+#: Refusals caused by the transfer options: the dialog is shown again to fix them.
+TRANSFER_RULES = frozenset(
+    {"transfer-target", "transfer-recordings-licensed", "transfer-webinars-licensed"}
+)
+
 #: The guide signal sent when a bulk action went through.
 BULK_DONE_SIGNALS = {
     "deactivate": "bulk-deactivated",
@@ -1098,7 +1103,9 @@ def removal_consequences(
     notes = [messages.rule_message(RuleViolation(n)) for n in report.notes]
     return {
         "transfer_email": transfer_email,
-        "transferred": item_rows(user, report.transferred.ids()),
+        "transferred": item_rows(user, report.transferred.ids())
+        if transfer_email
+        else None,
         "kept": item_rows(user, report.kept.ids())
         if report.action == "disassociate"
         else None,
@@ -1200,6 +1207,8 @@ def _remove(email: str, action: str) -> str | BaseResponse:
         abort(404)
     except RuleViolation as refusal:
         notice_refusal(refusal)
+        if refusal.rule_id not in TRANSFER_RULES:
+            return redirect(url_for("sandbox.users"))
         query = {k: ("1" if v is True else v) for k, v in form.items() if v}
         return redirect(url_for(dialog, email=email, **query))
     data = report.to_dict()
