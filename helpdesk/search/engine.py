@@ -20,12 +20,15 @@ from markupsafe import escape
 from whoosh import highlight
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh import scoring
 from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
 
 from helpdesk.search import analysis
 from helpdesk.search.index import VOCABULARY, current_build
 from helpdesk.search.query import (
+    BM25_B,
+    BM25_K1,
     Forms,
     ParsedQuery,
     build_multilingual_query,
@@ -145,7 +148,9 @@ class SearchEngine:
         if build is None:
             return opened  # The link vanished: keep serving what we have.
         try:
-            searcher = whoosh_index.open_dir(str(build)).searcher()
+            searcher = whoosh_index.open_dir(str(build)).searcher(
+                weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1)
+            )
         except (OSError, whoosh_index.EmptyIndexError):
             return opened
         if opened is not None:

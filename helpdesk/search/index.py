@@ -53,6 +53,7 @@ class SectionDoc:
     title: str
     heading: str
     body: str
+    lead: str
     codes: tuple[str, ...]
     lead_codes: tuple[str, ...]
 
@@ -60,15 +61,17 @@ class SectionDoc:
 def sections(articles: Iterable[Article]) -> Iterator[SectionDoc]:
     """Yield a document per section; an article's lead goes with its first section.
 
+    The lead is kept in a field of its own: it introduces the whole article, so it
+    should help the first section be found without outweighing its own text.
+
     The first section also carries the article's ``error_codes`` as lead codes, so
     a code query puts the section explaining the error first.
     """
     for article in articles:
         for position, section in enumerate(article.sections):
-            body = section.text
-            lead_codes: tuple[str, ...] = ()
+            lead, lead_codes = "", ()
             if position == 0:
-                body = f"{article.lead_text}\n{body}".strip()
+                lead = article.lead_text
                 lead_codes = tuple(str(code) for code in article.error_codes)
             yield SectionDoc(
                 slug=article.slug,
@@ -76,8 +79,11 @@ def sections(articles: Iterable[Article]) -> Iterator[SectionDoc]:
                 lang=article.lang,
                 title=article.title,
                 heading=section.title,
-                body=body,
-                codes=tuple(dict.fromkeys(find_codes(f"{section.title} {body}"))),
+                body=section.text,
+                lead=lead,
+                codes=tuple(
+                    dict.fromkeys(find_codes(f"{section.title} {lead} {section.text}"))
+                ),
                 lead_codes=lead_codes,
             )
 
@@ -103,6 +109,9 @@ def make_schema(
         fields[f"title_{lang}"] = TEXT(analyzer=language_analyzer, phrase=False)
         fields[f"heading_{lang}"] = TEXT(analyzer=language_analyzer, phrase=False)
         fields[f"body_{lang}"] = TEXT(
+            analyzer=language_analyzer, stored=True, chars=True
+        )
+        fields[f"lead_{lang}"] = TEXT(
             analyzer=language_analyzer, stored=True, chars=True
         )
         fields[f"codes_{lang}"] = KEYWORD
@@ -212,11 +221,12 @@ def write_index(
                     f"title_{doc.lang}": doc.title,
                     f"heading_{doc.lang}": doc.heading,
                     f"body_{doc.lang}": doc.body,
+                    f"lead_{doc.lang}": doc.lead,
                     f"codes_{doc.lang}": " ".join(doc.codes),
                     f"lead_codes_{doc.lang}": " ".join(doc.lead_codes),
                 },
             )
-            words = analysis.words(f"{doc.heading} {doc.body}")
+            words = analysis.words(f"{doc.heading} {doc.lead} {doc.body}")
             spellings[doc.lang].update(w for w in words if not w.isdigit())
             count += 1
             if progress is not None:
