@@ -102,10 +102,12 @@ def main() -> None:
         our_ranks = evaluate(ours, queries)
         base_ranks = evaluate(baseline, queries)
     print(f"queries: {args.queries} ({len(queries)})")
-    print(
-        f"snowballstemmer {analysis.SNOWBALL_VERSION}, analyzer v{analysis.ANALYZER_VERSION}"
+    versions = analysis.SNOWBALL_VERSION, analysis.ANALYZER_VERSION
+    print("snowballstemmer {}, analyzer v{}".format(*versions))
+    print("ours: per-language analysis; base: Whoosh StandardAnalyzer")
+    header = "{:<8}{:>4}  {:>7}{:>7}  |  {:>10}{:>9}".format(
+        "lang", "n", "MRR@5", "S@1", "base MRR@5", "base S@1"
     )
-    header = f"{'lang':<8}{'n':>4}  {'MRR@5':>7}{'S@1':>7}  |  {'base MRR@5':>10}{'base S@1':>9}"
     print(header)
     print("-" * len(header))
     rows = [(lang, our_ranks[lang], base_ranks[lang]) for lang in sorted(our_ranks)]
@@ -114,9 +116,8 @@ def main() -> None:
     for lang, mine, base in [*rows, ("overall", all_ours, all_base)]:
         mrr, s1 = summarize(mine)
         bmrr, bs1 = summarize(base)
-        print(
-            f"{lang:<8}{len(mine):>4}  {mrr:>7.3f}{s1:>7.3f}  |  {bmrr:>10.3f}{bs1:>9.3f}"
-        )
+        row = (lang, len(mine), mrr, s1, bmrr, bs1)
+        print("{:<8}{:>4}  {:>7.3f}{:>7.3f}  |  {:>10.3f}{:>9.3f}".format(*row))
     misses = [q for q in queries if q["found"][id(ours)][0] != 1]
     if misses:
         print(f"\nnot first with our analysis: {len(misses)}")

@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import escape
-from whoosh import highlight
+from whoosh import highlight, scoring
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import scoring
 from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
 
