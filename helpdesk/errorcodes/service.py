@@ -403,10 +403,10 @@ def _instruction(action: str, count: int) -> tuple[str, str]:
             ngettext("Remove %(num)d add-on", "Remove %(num)d add-ons", count),
             _(
                 "Add-ons on your own, original account block the invitation too. "
-                "Our sources give no steps for removing them, so we do not guess "
-                "any: they are part of your own account in the Zoom web portal, not "
-                "of the account that invited you. Ask Zoom support if you cannot "
-                "find them."
+                "Our help articles describe no steps for removing them, and we do "
+                "not guess any: check the add-ons of your own account (not of the "
+                "account that invited you) in the Zoom web portal, or ask Zoom "
+                "support."
             ),
         )
     if action == "assign-license":
