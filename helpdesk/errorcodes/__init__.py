@@ -1,0 +1,1 @@
+"""Error-code lookup: read codes, diagnose the reader's account, plan the fix."""
