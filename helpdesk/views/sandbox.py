@@ -244,7 +244,7 @@ def guide_panel(account: Account) -> dict[str, Any] | None:
         steps.append({"kind": step.kind, "text": step.text, "state": status})
     complete = guides.is_complete(section.step_kinds, ticked)
     hint = None
-    if actor_of(account).role is simulator.Role.MEMBER and ticked == 0:
+    if actor_of(account).role is simulator.Role.MEMBER and not complete:
         hint = _("Sign in as the account owner or an admin to start.")
     result = state.get("result")
     return {
