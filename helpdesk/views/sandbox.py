@@ -88,6 +88,9 @@ TRANSFER_RULES = frozenset(
     {"transfer-target", "transfer-recordings-licensed", "transfer-webinars-licensed"}
 )
 
+#: At most this many per-user lines are kept in a notice (the session is a cookie).
+NOTICE_MAX_LINES = 10
+
 #: The guide signal sent when a bulk action went through.
 BULK_DONE_SIGNALS = {
     "deactivate": "bulk-deactivated",
@@ -158,7 +161,11 @@ def notice_refusal(error: RuleViolation | BulkRefused) -> None:
     """Queue the localized rule text (and source link) of a refusal."""
     if isinstance(error, BulkRefused):
         results = [r.to_dict() for r in error.results if not r.ok]
-        notice("refusal", "bulk", results=results)
+        notice("refusal", "bulk", results=results[:NOTICE_MAX_LINES])
+    elif error.rule_id == "invitation-blocked":
+        # The blockers are listed from the account when shown: a long list would
+        # not fit in the session cookie.
+        notice("refusal", "rule", rule=error.rule_id, params={"code": 1009})
     else:
         notice("refusal", "rule", rule=error.rule_id, params=_plain(error.params))
 
@@ -260,12 +267,25 @@ def guide_panel(account: Account) -> dict[str, Any] | None:
 # --- wording: events, reports, refusals ----------------------------------------------
 
 
-def _count_items(items: dict[str, list[str]]) -> str:
-    """Return "2 meetings, 1 webinar" for an items dict (``Items.to_dict()``)."""
+def _size(value: Any) -> int:
+    """Return how many items a list (or an already counted number) stands for."""
+    return len(value) if isinstance(value, list) else int(value or 0)
+
+
+def compact_report(report: dict[str, Any]) -> dict[str, Any]:
+    """Return a removal report with item lists replaced by counts (session-sized)."""
+    small = dict(report)
+    for key in ("transferred", "kept", "deleted"):
+        small[key] = {k: _size(v) for k, v in report.get(key, {}).items()}
+    return small
+
+
+def _count_items(items: dict[str, Any]) -> str:
+    """Return "2 meetings, 1 webinar" for an items dict (lists or counts)."""
     parts = []
-    meetings = len(items.get("meetings", []))
-    webinars = len(items.get("webinars", []))
-    recordings = len(items.get("recordings", []))
+    meetings = _size(items.get("meetings"))
+    webinars = _size(items.get("webinars"))
+    recordings = _size(items.get("recordings"))
     if meetings:
         parts.append(ngettext("%(num)d meeting", "%(num)d meetings", meetings))
     if webinars:
@@ -509,11 +529,13 @@ def word_notice(kind: str, data: dict[str, Any], account: Account) -> dict[str, 
     """Return one notice as ``{"kind", "text", "lines", "link", "blockers"}``."""
     code = data.get("code")
     out: dict[str, Any] = {"kind": kind, "text": "", "lines": [], "link": None}
-    if kind == "refusal" and code == "rule":
+    if kind == "refusal" and code == "rule" and data["rule"] == "invitation-blocked":
+        blockers = [b.to_dict() for b in simulator.blockers(account)]
+        params = {**data.get("params", {}), "blockers": blockers}
+        out.update(refusal_data(data["rule"], params))
+        out["blockers"] = blocker_lines(blockers, account)
+    elif kind == "refusal" and code == "rule":
         out.update(refusal_data(data["rule"], data.get("params", {})))
-        blockers = data.get("params", {}).get("blockers")
-        if data["rule"] == "invitation-blocked" and isinstance(blockers, list):
-            out["blockers"] = blocker_lines(blockers, account)
     elif kind == "refusal" and code == "bulk":
         out["text"] = _(
             "Nothing was changed: the selection includes users this cannot be done for."
@@ -1215,7 +1237,7 @@ def _remove(email: str, action: str) -> str | BaseResponse:
     data["transfer"] = (
         transfer_options(form, with_transfer) or TransferOptions(None)
     ).to_params()
-    change = {"type": "removal", "report": data}
+    change = {"type": "removal", "report": compact_report(data)}
     notice("success", "change", change=change)
     signal(
         "unlinked" if action == "disassociate" else "deleted",
@@ -1347,8 +1369,9 @@ def bulk() -> str | BaseResponse:
         data = result.to_dict()
         if data["report"] is not None:
             data["report"]["transfer"] = (transfer or TransferOptions(None)).to_params()
-        results.append({"email": data["email"], "report": data["report"]})
-    change = {"type": "bulk", "results": results}
+        report_data = data["report"] and compact_report(data["report"])
+        results.append({"email": data["email"], "report": report_data})
+    change = {"type": "bulk", "results": results[:NOTICE_MAX_LINES]}
     notice("success", "change", change=change)
     signal(
         BULK_DONE_SIGNALS[action],

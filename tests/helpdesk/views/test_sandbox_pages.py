@@ -257,3 +257,25 @@ def test_pages_have_no_inline_script_and_one_h1(client: FlaskClient) -> None:
         body = client.get(f"/en{path}").get_data(as_text=True)
         assert "<script>" not in body
         assert body.count("<h1") == 1, path
+
+
+def test_big_outcomes_fit_in_the_session_cookie(
+    app: Flask, client: FlaskClient
+) -> None:
+    # Werkzeug warns (an error under our pytest settings) about oversized cookies.
+    start(client, "pl", "bulk")
+    client.post("/pl/sandbox/invitation/accept")
+    page = text(client.get("/pl/sandbox/"))
+    assert "zofia@bulk.example" in page
+    emails = [
+        u.email
+        for u in sandbox_account(app, client).users
+        if u.role.value == "member" and u.status is Status.ACTIVE
+    ]
+    response = client.post(
+        "/pl/sandbox/users/bulk",
+        data={"action": "delete", "email": emails, "mode": "none"},
+    )
+    assert response.status_code == 302
+    assert client.get(response.headers["Location"]).status_code == 200
+    assert len(sandbox_account(app, client).users) < 10
