@@ -20,6 +20,7 @@ from markupsafe import escape
 from whoosh import highlight, scoring
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.analysis import Token
 from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
 
@@ -125,12 +126,11 @@ class SearchEngine:
         self._local = threading.local()
         self._vocabularies: dict[Path, dict[str, Speller]] = {}
         self._lock = threading.Lock()
-        self._highlighter = highlight.Highlighter(
-            fragmenter=highlight.PinpointFragmenter(
-                maxchars=SNIPPET_CHARS, surround=SNIPPET_SURROUND, autotrim=True
-            ),
-            formatter=MarkFormatter(),
+        self._fragmenter = highlight.PinpointFragmenter(
+            maxchars=SNIPPET_CHARS, surround=SNIPPET_SURROUND, autotrim=True
         )
+        self._scorer = highlight.BasicFragmentScorer()
+        self._formatter = MarkFormatter()
 
     # -- index access ---------------------------------------------------------
 
@@ -226,22 +226,73 @@ class SearchEngine:
     ) -> SearchResult:
         if q is None:
             return SearchResult(parsed.text, lang, 0, suggestion, [], page, 0)
-        results = opened.searcher.search(q, limit=page * limit, terms=True)
+        # optimize=False: the union preloads every match anyway, and this way the
+        # collector counts them as it goes instead of a second pass for the total.
+        results = opened.searcher.search(q, limit=page * limit, optimize=False)
         total = len(results)
         pages = math.ceil(total / limit)
         start = (page - 1) * limit
-        hits = [self._hit(hit, url_for) for hit in results[start : start + limit]]
+        page_hits = list(results[start : start + limit])
+        snippets = self._snippets(opened.searcher, q, page_hits)
+        hits = [
+            self._hit(hit, snippet, url_for)
+            for hit, snippet in zip(page_hits, snippets, strict=True)
+        ]
         return SearchResult(parsed.text, lang, total, suggestion, hits, page, pages)
 
-    def _hit(self, hit: WhooshHit, url_for: Callable[[str, str, str], str]) -> Hit:
+    def _snippets(
+        self, searcher: Searcher, q: wq.Query, hits: list[WhooshHit]
+    ) -> list[str]:
+        """Return a highlighted snippet per hit, from characters stored at index time.
+
+        Whoosh's pinpoint highlighting needs the matched terms of every result
+        (``terms=True``), which costs more than the search itself; here only the
+        shown hits are looked up, in the postings of the query's own terms. The
+        fragments are then cut, ranked and formatted by Whoosh's highlighter parts.
+        """
+        wanted: dict[str, set[str]] = {}
+        for fieldname, text in q.iter_all_terms():
+            wanted.setdefault(fieldname, set()).add(text)
+        tokens: dict[tuple[str, int], list[Token]] = {}
+        for hit in hits:
+            lang = hit["lang"]
+            for prefix in ("body", "lead"):
+                tokens[(f"{prefix}_{lang}", hit.docnum)] = []
+        docnums = sorted({hit.docnum for hit in hits})
+        for fieldname, texts in wanted.items():
+            if not fieldname.startswith(("body_", "lead_")):
+                continue
+            for text in texts:
+                _collect_chars(searcher, fieldname, text, docnums, tokens)
+        snippets = []
+        for hit in hits:
+            lang, snippet = hit["lang"], ""
+            for prefix in ("body", "lead"):
+                fieldname = f"{prefix}_{lang}"
+                found = tokens.get((fieldname, hit.docnum))
+                if found:
+                    snippet = self._format(hit.get(fieldname, ""), found)
+                    break
+            snippets.append(snippet or _plain_snippet(hit.get(f"body_{lang}", "")))
+        return snippets
+
+    def _format(self, text: str, found: list[Token]) -> str:
+        found.sort(key=lambda t: (t.startchar, -t.endchar))
+        tokens: list[Token] = []
+        for token in found:  # one token per place (a stem and its folded form)
+            if not tokens or token.startchar >= tokens[-1].endchar:
+                tokens.append(token)
+        fragments = self._fragmenter.fragment_matches(text, tokens)
+        best = highlight.top_fragments(
+            fragments, SNIPPET_FRAGMENTS, self._scorer, highlight.FIRST
+        )
+        return str(self._formatter.format(best))
+
+    def _hit(
+        self, hit: WhooshHit, snippet: str, url_for: Callable[[str, str, str], str]
+    ) -> Hit:
         stored = hit.fields()
         lang, slug, section = stored["lang"], stored["slug"], stored["section"]
-        body_field = f"body_{lang}"
-        snippet = self._highlighter.highlight_hit(
-            hit, body_field, top=SNIPPET_FRAGMENTS
-        )
-        if not snippet:
-            snippet = _plain_snippet(stored.get(body_field, ""))
         return Hit(
             slug=slug,
             section=section,
@@ -289,6 +340,38 @@ def _suggestion(
         return fixed[0] if fixed else match.group(0)
 
     return _WORD.sub(replace, parsed.text)
+
+
+def _collect_chars(
+    searcher: Searcher,
+    fieldname: str,
+    text: str,
+    docnums: list[int],
+    tokens: dict[tuple[str, int], list[Token]],
+) -> None:
+    """Add the places where ``text`` occurs in each of ``docnums`` to ``tokens``."""
+    if (fieldname, text) not in searcher.reader():
+        return
+    postings = searcher.postings(fieldname, text)
+    for docnum in docnums:
+        if not postings.is_active():
+            return
+        if postings.id() < docnum:
+            postings.skip_to(docnum)
+            if not postings.is_active():
+                return
+        if postings.id() != docnum or (fieldname, docnum) not in tokens:
+            continue
+        for pos, startchar, endchar in postings.value_as("characters"):
+            tokens[(fieldname, docnum)].append(
+                Token(
+                    text=text,
+                    pos=pos,
+                    startchar=startchar,
+                    endchar=endchar,
+                    matched=True,
+                )
+            )
 
 
 def _plain_snippet(text: str) -> str:

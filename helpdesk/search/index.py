@@ -106,7 +106,6 @@ def make_schema(
     }
     for lang in languages:
         language_analyzer = analyzer_for(lang)
-        fields[f"title_{lang}"] = TEXT(analyzer=language_analyzer, phrase=False)
         fields[f"heading_{lang}"] = TEXT(analyzer=language_analyzer, phrase=False)
         fields[f"body_{lang}"] = TEXT(
             analyzer=language_analyzer, stored=True, chars=True
@@ -205,7 +204,7 @@ def write_index(
     languages = tuple(languages)
     target.mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(target), make_schema(languages, analyzer_for))
-    writer = ix.writer(limitmb=128)
+    writer = ix.writer(limitmb=256)
     count = 0
     spellings: dict[str, Counter[str]] = {lang: Counter() for lang in languages}
     try:
@@ -218,7 +217,6 @@ def write_index(
                 title=doc.title,
                 heading=doc.heading,
                 **{
-                    f"title_{doc.lang}": doc.title,
                     f"heading_{doc.lang}": doc.heading,
                     f"body_{doc.lang}": doc.body,
                     f"lead_{doc.lang}": doc.lead,
