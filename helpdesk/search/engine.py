@@ -39,11 +39,11 @@ from helpdesk.search.query import (
 from helpdesk.search.speller import Speller
 
 #: Length of a snippet (characters of text around the matches).
-SNIPPET_CHARS = 220
+SNIPPET_CHARS = 240
 #: Characters of context kept on each side of a match.
-SNIPPET_SURROUND = 70
-#: Snippet fragments joined for one hit.
-SNIPPET_FRAGMENTS = 2
+SNIPPET_SURROUND = 90
+#: Snippet fragments joined for one hit (one: two often overlap in short sections).
+SNIPPET_FRAGMENTS = 1
 _WORD = re.compile(analysis.WORD_PATTERN)
 
 #: Most results asked for at once.
@@ -252,7 +252,13 @@ class SearchEngine:
         """
         wanted: dict[str, set[str]] = {}
         for fieldname, text in q.iter_all_terms():
-            wanted.setdefault(fieldname, set()).add(text)
+            if fieldname.startswith(("codes_", "lead_codes_")):
+                # A code is also a word of the text: highlight it there.
+                lang = fieldname.rsplit("_", 1)[1]
+                wanted.setdefault(f"body_{lang}", set()).add(text)
+                wanted.setdefault(f"lead_{lang}", set()).add(text)
+            else:
+                wanted.setdefault(fieldname, set()).add(text)
         tokens: dict[tuple[str, int], list[Token]] = {}
         for hit in hits:
             lang = hit["lang"]

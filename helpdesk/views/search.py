@@ -33,7 +33,9 @@ def results() -> str:
         result = search_service.search(
             query, current_language(), limit=PAGE_SIZE, page=page
         )
-    return render_template("search.html", query=query, result=result)
+    return render_template(
+        "search.html", query=query, result=result, page_size=PAGE_SIZE
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,89 @@
+"""``GET /api/v1/search?q=&lang=&limit=&page=``: search results as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_babel import gettext as _
+
+from helpdesk.api import bp
+from helpdesk.errors import api_error
+from helpdesk.i18n import negotiate_api_language
+from helpdesk.search import MAX_LIMIT, SearchResult, search
+from helpdesk.settings import LANGUAGES
+
+#: Results returned when ``limit`` is not given.
+DEFAULT_LIMIT = 10
+#: Highest ``page`` accepted.
+MAX_PAGE = 100
+
+
+def _bounded_int(name: str, default: int, highest: int) -> int | None:
+    """Return ``?name=`` as an int in 1..highest, ``default`` if absent, else None."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        return None
+    return value if 1 <= value <= highest else None
+
+
+def result_json(result: SearchResult) -> dict[str, Any]:
+    """Return the API's representation of a search result."""
+    return {
+        "query": result.query,
+        "lang": result.lang,
+        "total": result.total,
+        "page": result.page,
+        "pages": result.pages,
+        "suggestion": result.suggestion,
+        "results": [
+            {
+                "slug": hit.slug,
+                "section": hit.section,
+                "lang": hit.lang,
+                "title": hit.title,
+                "heading": hit.heading,
+                "url": hit.url,
+                "snippet": hit.snippet,
+                "score": hit.score,
+            }
+            for hit in result.hits
+        ],
+    }
+
+
+@bp.get("/search")
+def search_articles() -> Any:
+    """Search the articles; 400 with a localized message on bad parameters."""
+    requested = request.args.get("lang")
+    if requested is not None and requested not in LANGUAGES:
+        return api_error(
+            400,
+            _(
+                "Unknown language. Use one of: %(languages)s.",
+                languages=", ".join(LANGUAGES),
+            ),
+            code="invalid-lang",
+        )
+    query = request.args.get("q", "")
+    if not query.strip():
+        return api_error(400, _("Type something to search for."), code="missing-query")
+    limit = _bounded_int("limit", DEFAULT_LIMIT, MAX_LIMIT)
+    if limit is None:
+        return api_error(
+            400,
+            _("The limit must be a whole number from 1 to %(max)s.", max=MAX_LIMIT),
+            code="invalid-limit",
+        )
+    page = _bounded_int("page", 1, MAX_PAGE)
+    if page is None:
+        return api_error(
+            400,
+            _("The page must be a whole number from 1 to %(max)s.", max=MAX_PAGE),
+            code="invalid-page",
+        )
+    return result_json(search(query, negotiate_api_language(), limit, page))
