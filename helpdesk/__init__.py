@@ -27,12 +27,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from helpdesk import cli, content, errors, i18n, security
+    from helpdesk import cli, content, errors, i18n, sandbox, security
     from helpdesk.views import pages
 
     i18n.init_app(app)
     security.init_app(app)
     content.init_app(app)
+    sandbox.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 

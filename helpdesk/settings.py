@@ -18,7 +18,11 @@ _ENVIRONMENT = {
     "HELPDESK_CONTENT_DIR": "CONTENT_DIR",
     "HELPDESK_SANDBOX_TTL_SECONDS": "SANDBOX_TTL_SECONDS",
     "HELPDESK_MAX_CONTENT_LENGTH": "MAX_CONTENT_LENGTH",
+    "HELPDESK_SANDBOX_MAX_COUNT": "SANDBOX_MAX_COUNT",
 }
+_INTEGER_KEYS = {
+    "SANDBOX_TTL_SECONDS", "MAX_CONTENT_LENGTH", "SANDBOX_MAX_COUNT",
+}  # fmt: skip
 
 
 def defaults() -> dict[str, Any]:
@@ -34,6 +38,13 @@ def defaults() -> dict[str, Any]:
         # Requests larger than this are refused with 413 before a view runs.
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "SANDBOX_TTL_SECONDS": 24 * 3600,
+        # The least recently used sandbox is evicted past this many.
+        "SANDBOX_MAX_COUNT": 10_000,
+        # Limits on what one sandbox may hold and what one request may send it.
+        "SANDBOX_MAX_ACCOUNT_BYTES": 1024 * 1024,
+        "SANDBOX_MAX_JSON_BYTES": 1024 * 1024,
+        "SANDBOX_MAX_UPLOAD_BYTES": 1024 * 1024,
+        "SANDBOX_DB_TIMEOUT": 10.0,
         "SEARCH_AUTO_BUILD": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -48,7 +59,7 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     for variable, key in _ENVIRONMENT.items():
         if variable in environ:
             value: Any = environ[variable]
-            if key in {"SANDBOX_TTL_SECONDS", "MAX_CONTENT_LENGTH"}:
+            if key in _INTEGER_KEYS:
                 value = int(value)
             config[key] = value
     return config

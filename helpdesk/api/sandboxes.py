@@ -43,7 +43,6 @@ from helpdesk.api import bp
 from helpdesk.errors import api_error
 from helpdesk.i18n import negotiate_api_language
 from helpdesk.sandbox import messages, service
-from helpdesk.sandbox import store as sandbox_store
 from simulator import (
     AccountError,
     BulkRefused,
@@ -96,11 +95,6 @@ CSV_TYPES = frozenset(
 _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off", ""})
 _CODE = re.compile(r"\d{1,3}(?:[.,]?\d{3})*")
-
-
-@bp.record_once
-def _init_store(state: Any) -> None:
-    sandbox_store.init_app(state.app)
 
 
 # --- errors ------------------------------------------------------------------------
