@@ -1,0 +1,121 @@
+"""The search page in every language: counts, pages, empty results, labels."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from helpdesk.search import Hit, SearchResult
+from helpdesk.views import search as search_view
+
+
+def fake_result(total: int, page: int = 1, pages: int = 1) -> SearchResult:
+    hit = Hit("remove-users", "unlink", "en", "Users", "Unlink", "/x#y", "s", 1.0)
+    return SearchResult("user", "en", total, None, [hit], page, pages)
+
+
+@pytest.mark.parametrize(
+    ("lang", "total", "text"),
+    [
+        ("pl", 1, "1 wynik"),
+        ("pl", 2, "2 wyniki"),
+        ("pl", 5, "5 wyników"),
+        ("pl", 22, "22 wyniki"),
+        ("pl", 112, "112 wyników"),
+        ("nl", 1, "1 resultaat"),
+        ("nl", 3, "3 resultaten"),
+        ("en", 1, "1 result"),
+        ("en", 2, "2 results"),
+    ],
+)
+def test_result_count_plurals(
+    search_client: FlaskClient,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    total: int,
+    text: str,
+) -> None:
+    monkeypatch.setattr(
+        search_view.search_service, "search", lambda *a, **k: fake_result(total)
+    )
+    html = search_client.get(f"/{lang}/search?q=user").get_data(as_text=True)
+    count = re.search(r'search-count" role="status">([^<]*)<', html)
+    assert count is not None and count.group(1).strip() == text
+
+
+def test_pagination_links(
+    search_client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        search_view.search_service,
+        "search",
+        lambda *a, **k: fake_result(25, page=2, pages=3),
+    )
+    html = search_client.get("/pl/search?q=user&page=2").get_data(as_text=True)
+    assert 'rel="prev" href="/pl/search?q=user&amp;page=1"' in html
+    assert 'rel="next" href="/pl/search?q=user&amp;page=3"' in html
+    assert "Strona 2 z 3" in html
+
+
+@pytest.mark.parametrize("page", ["0", "-3", "abc", "99999999999999999999"])
+def test_bad_page_numbers_are_fine(search_client: FlaskClient, page: str) -> None:
+    assert search_client.get(f"/en/search?q=user&page={page}").status_code == 200
+
+
+def test_real_second_page(search_client: FlaskClient) -> None:
+    html = search_client.get("/en/search?q=user&page=2").get_data(as_text=True)
+    assert 'rel="prev"' in html
+    assert 'class="search-result"' in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [("en", "No results for"), ("nl", "Geen resultaten voor"), ("pl", "Brak wyników")],
+)
+def test_empty_results_suggest_code_lookup_and_articles(
+    search_client: FlaskClient, lang: str, text: str
+) -> None:
+    html = search_client.get(f"/{lang}/search?q=qqxqzz").get_data(as_text=True)
+    assert text in html
+    assert f'action="/{lang}/errors/"' in html
+    assert 'name="code"' in html
+    assert f'href="/{lang}/articles/"' in html
+
+
+@pytest.mark.parametrize("lang", ["en", "nl", "pl"])
+def test_results_deep_link_and_highlight(search_client: FlaskClient, lang: str) -> None:
+    query = {"en": "unlink", "nl": "ontkoppelen", "pl": "odłączyć"}[lang]
+    html = search_client.get(f"/{lang}/search?q={query}").get_data(as_text=True)
+    assert re.search(rf'href="/{lang}/articles/[a-z0-9-]+#[a-z0-9-]+"', html)
+    assert "<mark>" in html
+
+
+def test_other_language_results_are_labelled(search_client: FlaskClient) -> None:
+    html = search_client.get("/en/search?q=gebruiker ontkoppelen").get_data(
+        as_text=True
+    )
+    assert "search-other-languages" in html
+    assert 'class="lang-label"' in html and "Nederlands" in html
+    assert '<li class="search-result" lang="nl">' in html
+
+
+def test_suggestion_link(search_client: FlaskClient) -> None:
+    html = search_client.get("/en/search?q=unlnik").get_data(as_text=True)
+    assert "Did you mean:" in html
+    assert 'href="/en/search?q=unlink"' in html
+
+
+def test_query_markup_is_escaped(search_client: FlaskClient) -> None:
+    html = search_client.get("/en/search?q=<script>alert(1)</script> user").get_data(
+        as_text=True
+    )
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_no_query_shows_the_form(search_client: FlaskClient) -> None:
+    response = search_client.get("/nl/search")
+    assert response.status_code == 200
+    assert 'id="search-q"' in response.get_data(as_text=True)
