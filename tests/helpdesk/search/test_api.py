@@ -1,0 +1,67 @@
+"""``GET /api/v1/search``: shape and errors."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+
+def test_shape(search_client: FlaskClient) -> None:
+    response = search_client.get("/api/v1/search?q=1,009&lang=nl&limit=3")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert {"query", "lang", "total", "suggestion", "results"} <= set(body)
+    assert body["lang"] == "nl" and body["query"] == "1,009"
+    assert len(body["results"]) == 3 <= body["total"]
+    first = body["results"][0]
+    assert {"slug", "section", "lang", "title", "url", "snippet", "score"} <= set(first)
+    assert (first["slug"], first["section"]) == ("error-1009", "cause")
+    assert first["url"] == "/nl/articles/error-1009#cause"
+    assert isinstance(first["score"], float)
+
+
+def test_language_from_accept_language(search_client: FlaskClient) -> None:
+    body = search_client.get(
+        "/api/v1/search?q=uzytkownikow", headers={"Accept-Language": "pl"}
+    ).get_json()
+    assert body["lang"] == "pl"
+    assert body["results"] and body["results"][0]["lang"] == "pl"
+
+
+def test_suggestion(search_client: FlaskClient) -> None:
+    body = search_client.get("/api/v1/search?q=unlnik&lang=en").get_json()
+    assert body["suggestion"] == "unlink"
+
+
+@pytest.mark.parametrize("limit", ["0", "51", "-1", "abc", "", "1.5"])
+def test_bad_limit_is_a_localized_400(search_client: FlaskClient, limit: str) -> None:
+    response = search_client.get(f"/api/v1/search?q=user&lang=pl&limit={limit}")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid-limit"
+    assert "Limit musi być" in error["message"]
+
+
+@pytest.mark.parametrize("limit", ["1", "50"])
+def test_limit_bounds(search_client: FlaskClient, limit: str) -> None:
+    response = search_client.get(f"/api/v1/search?q=user&limit={limit}")
+    assert response.status_code == 200
+    assert len(response.get_json()["results"]) <= int(limit)
+
+
+def test_missing_query_is_a_400(search_client: FlaskClient) -> None:
+    response = search_client.get("/api/v1/search?lang=nl")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"] == "Typ iets om naar te zoeken."
+
+
+def test_unknown_language_is_a_400(search_client: FlaskClient) -> None:
+    response = search_client.get("/api/v1/search?q=user&lang=de")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid-lang"
+
+
+def test_bad_page_is_a_400(search_client: FlaskClient) -> None:
+    response = search_client.get("/api/v1/search?q=user&page=0")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid-page"
