@@ -30,13 +30,27 @@ def content_dir(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def search_index_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A search index of the shipped articles, built once per test session."""
+    instance = tmp_path_factory.mktemp("search-template")
+    create_app({"TESTING": True, "INSTANCE_PATH": str(instance)})
+    return instance / "search"
+
+
 @pytest.fixture
-def app_config(tmp_path: Path) -> dict[str, object]:
-    """Configuration for a test app; tests may add keys before ``app`` is built."""
+def app_config(tmp_path: Path, search_index_template: Path) -> dict[str, object]:
+    """Configuration for a test app; tests may add keys before ``app`` is built.
+
+    The instance folder starts with a copy of the session's search index, so an app
+    only rebuilds it when a test changes the content.
+    """
+    instance = tmp_path / "instance"
+    shutil.copytree(search_index_template, instance / "search", symlinks=True)
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "INSTANCE_PATH": str(instance),
         "WTF_CSRF_ENABLED": False,
     }
 

@@ -54,7 +54,7 @@ def get_library() -> ContentLibrary:
     """Return the app's content library, parsing the content folder once."""
     library = current_app.extensions.get(_EXTENSION_KEY)
     if library is None:
-        library = ContentLibrary.load(
+        library = ContentLibrary.load_cached(
             Path(current_app.config["CONTENT_DIR"]),
             tuple(current_app.config["LANGUAGES"]),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,24 @@ class ContentLibrary:
             articles.setdefault(slug, {})[lang] = article
         return cls(articles, root)
 
+    @classmethod
+    def load_cached(
+        cls, root: Path, languages: tuple[str, ...] = LANGUAGES
+    ) -> ContentLibrary:
+        """Return :meth:`load`'s result, parsed again only when a file has changed.
+
+        Every app of a process (gunicorn worker, test) shares one parse of the same
+        files; a changed, added or removed file changes the key.
+        """
+        key = (root.resolve(), languages, _signature(root))
+        with _CACHE_LOCK:
+            library = _CACHE.get(key)
+            if library is None:
+                library = cls.load(root, languages)
+                _CACHE.clear()  # one content folder per process is the norm
+                _CACHE[key] = library
+        return library
+
     @property
     def slugs(self) -> list[str]:
         """Return every article slug, sorted."""
@@ -93,3 +112,12 @@ class ContentLibrary:
         """Return the newest modification time of any content file (0 if none)."""
         times = [p.stat().st_mtime for p in self.root.glob("*/*.md")]
         return max(times, default=0.0)
+
+
+_CACHE: dict[tuple[object, ...], ContentLibrary] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+    stats = ((p, p.stat()) for p in sorted(root.glob("*/*.md")))
+    return tuple((str(p), st.st_mtime_ns, st.st_size) for p, st in stats)
