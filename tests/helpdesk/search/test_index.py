@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -18,7 +19,8 @@ from helpdesk.search import index, index_root, rebuild, search
 
 @pytest.fixture
 def app_config(app_config: dict[str, object], content_dir: Path) -> dict[str, object]:
-    """No build at start-up: these tests build themselves, over private content."""
+    """No index and no build at start-up: these tests build over private content."""
+    shutil.rmtree(Path(str(app_config["INSTANCE_PATH"])) / "search", ignore_errors=True)
     return {**app_config, "SEARCH_AUTO_BUILD": False, "CONTENT_DIR": str(content_dir)}
 
 
