@@ -32,7 +32,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -41,6 +40,15 @@ from helpdesk.content import get_library
 from helpdesk.i18n import current_language, localized_blueprint
 from helpdesk.sandbox import guide as guides
 from helpdesk.sandbox import messages, service
+from helpdesk.sandbox.notices import plain, refusal_data, refusal_view, word_notice
+from helpdesk.sandbox.wording import (
+    IMPORT_ACTION_LABELS,
+    SCENARIO_LABELS,
+    compact_report,
+    describe_change,
+    describe_event,
+    describe_removal,
+)
 from simulator import (
     Account,
     BulkRefused,
@@ -63,26 +71,6 @@ SESSION_GUIDE = "sandbox_guide"
 CLOCK_MAX_DAYS = 3650
 IMPORT_ACTIONS = ("deactivate", "disassociate", "delete")
 
-#: What each scenario teaches, shown in the scenario picker.
-SCENARIO_LABELS = {
-    "error-1009": _l(
-        "Error 1009: an account with an admin, members on and off the managed "
-        "domain, a deactivated and a pending user and a Zoom Room."
-    ),
-    "clean": _l("Clean: the account owner alone, the invitation can be accepted."),
-    "bulk": _l("Bulk: more than 20 users to select and to update with a CSV file."),
-    "auto-delete": _l(
-        "Auto-delete: users deactivated 5, 25 and 90 days ago, for the Advanced tab."
-    ),
-    "addons": _l("Add-ons: an account whose add-ons block the invitation."),
-}
-
-IMPORT_ACTION_LABELS = {
-    "deactivate": _l("Deactivate Users"),
-    "disassociate": _l("Unlink Users"),
-    "delete": _l("Delete Users"),
-}
-
 #: Refusals caused by the transfer options: the dialog is shown again to fix them.
 TRANSFER_RULES = frozenset(
     {"transfer-target", "transfer-recordings-licensed", "transfer-webinars-licensed"}
@@ -96,16 +84,6 @@ BULK_DONE_SIGNALS = {
     "deactivate": "bulk-deactivated",
     "disassociate": "bulk-unlinked",
     "delete": "bulk-deleted",
-}
-
-#: Which article section explains how to clear each kind of 1009 blocker.
-FIX_SECTIONS = {
-    "change-role": ("remove-users", "convert-admin"),
-    "assign-license": ("remove-users", "delete-single"),
-    "disassociate": ("error-1009", "unlink-single"),
-    "delete": ("remove-users", "delete-single"),
-    "delete-room": ("remove-rooms", "delete-room"),
-    "remove-addon": ("error-1009", "solution"),
 }
 
 
@@ -167,16 +145,7 @@ def notice_refusal(error: RuleViolation | BulkRefused) -> None:
         # not fit in the session cookie.
         notice("refusal", "rule", rule=error.rule_id, params={"code": 1009})
     else:
-        notice("refusal", "rule", rule=error.rule_id, params=_plain(error.params))
-
-
-def _plain(value: Any) -> Any:
-    """Return ``value`` with tuples turned into lists (session JSON)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
+        notice("refusal", "rule", rule=error.rule_id, params=plain(error.params))
 
 
 # --- guided mode -------------------------------------------------------------------
@@ -264,257 +233,6 @@ def guide_panel(account: Account) -> dict[str, Any] | None:
     }
 
 
-# --- wording: events, reports, refusals ----------------------------------------------
-
-
-def _size(value: Any) -> int:
-    """Return how many items a list (or an already counted number) stands for."""
-    return len(value) if isinstance(value, list) else int(value or 0)
-
-
-def compact_report(report: dict[str, Any]) -> dict[str, Any]:
-    """Return a removal report with item lists replaced by counts (session-sized)."""
-    small = dict(report)
-    for key in ("transferred", "kept", "deleted"):
-        small[key] = {k: _size(v) for k, v in report.get(key, {}).items()}
-    return small
-
-
-def _count_items(items: dict[str, Any]) -> str:
-    """Return "2 meetings, 1 webinar" for an items dict (lists or counts)."""
-    parts = []
-    meetings = _size(items.get("meetings"))
-    webinars = _size(items.get("webinars"))
-    recordings = _size(items.get("recordings"))
-    if meetings:
-        parts.append(ngettext("%(num)d meeting", "%(num)d meetings", meetings))
-    if webinars:
-        parts.append(ngettext("%(num)d webinar", "%(num)d webinars", webinars))
-    if recordings:
-        parts.append(
-            ngettext("%(num)d cloud recording", "%(num)d cloud recordings", recordings)
-        )
-    return ", ".join(parts)
-
-
-def describe_removal(report: dict[str, Any]) -> list[str]:
-    """Return what an unlink or delete did, item by item."""
-    email = report.get("user") or report.get("target", "")
-    if report.get("action") == "disassociate":
-        lines = [_("%(email)s was unlinked from your account.", email=email)]
-    else:
-        lines = [_("%(email)s was deleted.", email=email)]
-    transfer = report.get("transfer") or {}
-    transferred = _count_items(report.get("transferred", {}))
-    if transferred:
-        target = transfer.get("transfer_email")
-        if target:
-            lines.append(
-                _(
-                    "Transferred to %(email)s: %(items)s.",
-                    email=target,
-                    items=transferred,
-                )
-            )
-        else:
-            lines.append(_("Transferred: %(items)s.", items=transferred))
-    kept = _count_items(report.get("kept", {}))
-    if kept:
-        lines.append(_("Kept by the unlinked user: %(items)s.", items=kept))
-    deleted = _count_items(report.get("deleted", {}))
-    if deleted:
-        lines.append(_("Permanently deleted: %(items)s.", items=deleted))
-    if "pmi-not-transferable" in report.get("notes", []):
-        lines.append(messages.rule_message(RuleViolation("pmi-not-transferable")))
-    return lines
-
-
-def describe_event(event: dict[str, Any]) -> str:
-    """Return one line of the event log as a sentence."""
-    action, target, d = event["action"], event["target"], event.get("details", {})
-    if not event.get("ok", True):
-        rule = event.get("rule")
-        if rule in simulator.RULES:
-            refusal = messages.rule_message(RuleViolation(rule, **d))
-        else:
-            refusal = str(rule)
-        return _("Refused: %(reason)s", reason=refusal)
-    if action == "change-role":
-        return _(
-            "%(email)s: role changed from %(before)s to %(after)s.",
-            email=target,
-            before=messages.role_label(str(d.get("before"))),
-            after=messages.role_label(str(d.get("after"))),
-        )
-    if action == "assign-license":
-        after = d.get("after", {})
-        return license_line(target, after.get("license"), after.get("webinar"))
-    if action == "deactivate":
-        return _("%(email)s was deactivated.", email=target)
-    if action == "activate":
-        return _("%(email)s was activated again, without licenses.", email=target)
-    if action in ("disassociate", "delete"):
-        return " ".join(describe_removal({**d, "action": action, "user": target}))
-    if action == "delete-room":
-        return _("Zoom Room %(name)s was deleted.", name=d.get("name") or target)
-    if action == "remove-addon":
-        return _("Add-on %(addon)s was cancelled.", addon=target)
-    if action == "update-settings":
-        after = d.get("after", {})
-        return settings_line(
-            after.get("delete_deactivated_after_days"),
-            bool(after.get("notify_admins_before_delete")),
-        )
-    if action == "auto-delete-notice":
-        users = ", ".join(d.get("users", []))
-        return _(
-            "E-mail to %(email)s: %(users)s will be deleted permanently on day "
-            "%(day)s.",
-            email=target,
-            users=users,
-            day=d.get("delete_day", "?"),
-        )
-    if action == "auto-delete":
-        return _(
-            "%(email)s was deleted automatically (deactivated for too long).",
-            email=target,
-        )
-    if action == "sign-in":
-        return _("%(email)s signed in.", email=target)
-    if action == "accept-invitation":
-        return _("The invitation to join another account was accepted.")
-    if action == "import":
-        return import_line(
-            str(target), int(d.get("applied", 0)), int(d.get("failed", 0))
-        )
-    return f"{action} {target}"
-
-
-def license_line(email: str, license: Any, webinar: Any) -> str:
-    """Return a user's licenses as a sentence."""
-    if license == "licensed" and webinar:
-        return _("%(email)s now has a license and a webinar license.", email=email)
-    if license == "licensed":
-        return _("%(email)s now has a license, no webinar license.", email=email)
-    if webinar:
-        return _("%(email)s is now basic, with a webinar license.", email=email)
-    return _("%(email)s is now basic, without licenses.", email=email)
-
-
-def settings_line(days: Any, notify: bool) -> str:
-    """Return the auto-delete setting as a sentence."""
-    if days is None:
-        return _("Deleting deactivated users automatically is off.")
-    if notify:
-        return ngettext(
-            "Deactivated users are deleted after %(num)d day; admins are e-mailed "
-            "7 days before.",
-            "Deactivated users are deleted after %(num)d days; admins are e-mailed "
-            "7 days before.",
-            int(days),
-        )
-    return ngettext(
-        "Deactivated users are deleted after %(num)d day, without notice.",
-        "Deactivated users are deleted after %(num)d days, without notice.",
-        int(days),
-    )
-
-
-def import_line(action: str, applied: int, failed: int) -> str:
-    """Return the outcome of a CSV import as a sentence."""
-    label = IMPORT_ACTION_LABELS.get(simulator_import_action(action), action)
-    done = ngettext("%(num)d row applied", "%(num)d rows applied", applied)
-    refused = ngettext("%(num)d row failed", "%(num)d rows failed", failed)
-    return _(
-        "Import (%(action)s): %(applied)s, %(failed)s.",
-        action=label,
-        applied=done,
-        failed=refused,
-    )
-
-
-def simulator_import_action(action: str) -> str:
-    """Return the canonical import action (``unlink`` is ``disassociate``)."""
-    return "disassociate" if action == "unlink" else action
-
-
-def describe_change(change: dict[str, Any], account: Account) -> list[str]:
-    """Return the lines describing what an operation changed."""
-    kind = change.get("type")
-    if kind == "removal":
-        return describe_removal(change["report"])
-    if kind == "bulk":
-        lines = []
-        for result in change["results"]:
-            if result.get("report"):
-                lines.extend(describe_removal(result["report"]))
-            else:
-                lines.append(_("%(email)s was deactivated.", email=result["email"]))
-        return lines
-    if kind == "events":
-        lines = [describe_event(e) for e in change["events"]]
-        return lines or [_("Nothing happened.")]
-    return []
-
-
-def refusal_data(rule_id: str, params: dict[str, Any]) -> dict[str, Any]:
-    """Return the text and source link of a refusal, in the page's language."""
-    violation = RuleViolation(rule_id, **params)
-    url, title = messages.rule_source(rule_id, current_language())
-    return {
-        "text": messages.rule_message(violation),
-        "link": {"url": url, "title": title},
-    }
-
-
-def blocker_lines(
-    blockers: list[dict[str, Any]], account: Account
-) -> list[dict[str, Any]]:
-    """Return each 1009 blocker with a sandbox link and the sections that clear it."""
-    plan: dict[str, list[str]] = {}
-    if not account.invitation_accepted:
-        for step in simulator.diagnose(account).plan:
-            plan.setdefault(step.target, []).append(step.action)
-    lang = current_language()
-    lines = []
-    for blocker in blockers:
-        kind, ident = blocker.get("kind"), str(blocker.get("id"))
-        if kind == "user":
-            text = _(
-                "User %(email)s (%(role)s, %(status)s)",
-                email=ident,
-                role=messages.role_label(str(blocker.get("role"))),
-                status=messages.status_label(str(blocker.get("status"))),
-            )
-            sandbox_url = url_for("sandbox.users", q=ident)
-        elif kind == "room":
-            text = _("Zoom Room %(room)s", room=ident)
-            sandbox_url = url_for("sandbox.rooms")
-        else:
-            text = _("Add-on %(addon)s", addon=ident)
-            sandbox_url = url_for("sandbox.index")
-        fixes = []
-        for action in plan.get(ident, []):
-            slug, section_id = FIX_SECTIONS[action]
-            fixes.append(section_link(slug, section_id, lang))
-        lines.append({"text": text, "sandbox_url": sandbox_url, "fixes": fixes})
-    return lines
-
-
-def section_link(slug: str, section_id: str, lang: str) -> dict[str, str]:
-    """Return the URL and title of an article section in ``lang``."""
-    translation = get_library().translation(slug, lang)
-    title = section_id
-    if translation is not None:
-        section = translation.article.section(section_id)
-        if section is not None:
-            title = section.title
-    return {
-        "url": url_for("pages.article", slug=slug, _anchor=section_id),
-        "title": title,
-    }
-
-
 def pending_notices(account: Account) -> list[dict[str, Any]]:
     """Return the queued notices, worded in the page's language."""
     shown = []
@@ -523,76 +241,6 @@ def pending_notices(account: Account) -> list[dict[str, Any]]:
             continue
         shown.append(word_notice(kind, data, account))
     return shown
-
-
-def word_notice(kind: str, data: dict[str, Any], account: Account) -> dict[str, Any]:
-    """Return one notice as ``{"kind", "text", "lines", "link", "blockers"}``."""
-    code = data.get("code")
-    out: dict[str, Any] = {"kind": kind, "text": "", "lines": [], "link": None}
-    if kind == "refusal" and code == "rule" and data["rule"] == "invitation-blocked":
-        blockers = [b.to_dict() for b in simulator.blockers(account)]
-        params = {**data.get("params", {}), "blockers": blockers}
-        out.update(refusal_data(data["rule"], params))
-        out["blockers"] = blocker_lines(blockers, account)
-    elif kind == "refusal" and code == "rule":
-        out.update(refusal_data(data["rule"], data.get("params", {})))
-    elif kind == "refusal" and code == "bulk":
-        out["text"] = _(
-            "Nothing was changed: the selection includes users this cannot be done for."
-        )
-        for result in data.get("results", []):
-            if result.get("rule") in simulator.RULES:
-                text = refusal_data(result["rule"], result.get("params", {}))["text"]
-            else:
-                text = messages.row_error_message(
-                    str(result.get("error")), result["email"]
-                )
-            out["lines"].append(text)
-        rules = [r.get("rule") for r in data.get("results", []) if r.get("rule")]
-        if rules and rules[0] in simulator.RULES:
-            url, title = messages.rule_source(rules[0], current_language())
-            out["link"] = {"url": url, "title": title}
-    elif code == "rule-note":
-        out.update(refusal_data(data["rule"], {}))
-    elif code == "change":
-        lines = describe_change(data["change"], account)
-        out["text"], out["lines"] = (lines[0], lines[1:]) if lines else ("", [])
-    elif code == "text":
-        out["text"] = NOTICE_TEXTS[data["key"]]()
-    elif code == "expired":
-        out["text"] = _(
-            "Your sandbox had expired, so a new one was created from the error 1009 "
-            "scenario."
-        )
-    elif code == "csv":
-        out["text"] = messages.csv_rejected_message(
-            CsvRejected(data["reason"], **data.get("params", {}))
-        )
-        out["lines"] = [_("Nothing was changed.")]
-    return out
-
-
-NOTICE_TEXTS: dict[str, Callable[[], str]] = {
-    "select-users": lambda: _("Select at least one user first."),
-    "bad-days": lambda: _("Enter a whole number of days between 1 and 365."),
-    "bad-clock": lambda: _("Enter a whole number of days between 1 and 3650."),
-    "reset": lambda: _("The sandbox is back to how it started."),
-    "new": lambda: _("A new sandbox was created."),
-    "accepted": lambda: _(
-        "The invitation was accepted: you have joined the other account."
-    ),
-    "actor": lambda: _("You now act as another user."),
-    "no-file": lambda: _("Choose a CSV file to upload."),
-    "bad-action": lambda: _("Choose an action from the list first."),
-    "guide-unknown": lambda: _("That procedure could not be found."),
-    "guide-started": lambda: _(
-        "A fresh sandbox was set up for this procedure. Follow the steps on the right."
-    ),
-    "bad-input": lambda: _("That value is not valid. Nothing was changed."),
-    "too-large": lambda: _(
-        "This sandbox has grown too large. Reset it or start a new one."
-    ),
-}
 
 
 # --- rendering ---------------------------------------------------------------------
@@ -662,23 +310,6 @@ def dry_run(
     except (RuleViolation, BulkRefused) as refusal:
         return None, refusal, []
     return result, None, [e.to_dict() for e in trial.events[before:]]
-
-
-def refusal_view(refusal: Any) -> dict[str, Any] | None:
-    """Return a predicted refusal as ``{"text", "link", "lines"}`` for a page."""
-    if refusal is None:
-        return None
-    if isinstance(refusal, BulkRefused):
-        data = word_notice(
-            "refusal",
-            {
-                "code": "bulk",
-                "results": [r.to_dict() for r in refusal.results if not r.ok],
-            },
-            simulator.Account(),
-        )
-        return data
-    return {**refusal_data(refusal.rule_id, _plain(refusal.params)), "lines": []}
 
 
 # --- the portal pages ----------------------------------------------------------------
@@ -1477,7 +1108,7 @@ def _preview(action: str, data: bytes) -> str | BaseResponse:
             account, lambda a: simulator.import_csv(a, actor, action, data)
         )
     except CsvRejected as rejected:
-        notice("error", "csv", reason=rejected.reason, params=_plain(rejected.params))
+        notice("error", "csv", reason=rejected.reason, params=plain(rejected.params))
         return redirect(url_for("sandbox.import_upload_form", action=action))
     rows = []
     if report is not None:
@@ -1489,7 +1120,7 @@ def _preview(action: str, data: bytes) -> str | BaseResponse:
                 text = describe_event(event) if event else ""
             elif result.violation is not None:
                 text = refusal_data(
-                    result.violation.rule_id, _plain(result.violation.params)
+                    result.violation.rule_id, plain(result.violation.params)
                 )["text"]
             else:
                 text = messages.row_error_message(str(result.error), result.email)
@@ -1527,7 +1158,7 @@ def import_confirm() -> BaseResponse:
     try:
         report = service.import_csv(sandbox_id(), action, data, actor=actor_email())
     except CsvRejected as rejected:
-        notice("error", "csv", reason=rejected.reason, params=_plain(rejected.params))
+        notice("error", "csv", reason=rejected.reason, params=plain(rejected.params))
         return redirect(url_for("sandbox.import_upload_form", action=action))
     except RuleViolation as refusal:
         notice_refusal(refusal)

@@ -1,0 +1,185 @@
+"""Notices and refusals as a sandbox page shows them, in the page's language.
+
+A notice is queued as plain data (``{"code": ..., ...}`` with a kind such as
+``success`` or ``refusal``); :func:`word_notice` turns it into the text, lines,
+source link and 1009 blockers the portal frame renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext as _
+
+import simulator
+from helpdesk.content import get_library
+from helpdesk.i18n import current_language
+from helpdesk.sandbox import messages
+from helpdesk.sandbox.wording import describe_change
+from simulator import Account, BulkRefused, CsvRejected, RuleViolation
+
+#: Which article section explains how to clear each kind of 1009 blocker.
+FIX_SECTIONS = {
+    "change-role": ("remove-users", "convert-admin"),
+    "assign-license": ("remove-users", "delete-single"),
+    "disassociate": ("error-1009", "unlink-single"),
+    "delete": ("remove-users", "delete-single"),
+    "delete-room": ("remove-rooms", "delete-room"),
+    "remove-addon": ("error-1009", "solution"),
+}
+
+
+def plain(value: Any) -> Any:
+    """Return ``value`` with tuples turned into lists (session JSON)."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def refusal_data(rule_id: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Return the text and source link of a refusal, in the page's language."""
+    violation = RuleViolation(rule_id, **params)
+    url, title = messages.rule_source(rule_id, current_language())
+    return {
+        "text": messages.rule_message(violation),
+        "link": {"url": url, "title": title},
+    }
+
+
+def blocker_lines(
+    blockers: list[dict[str, Any]], account: Account
+) -> list[dict[str, Any]]:
+    """Return each 1009 blocker with a sandbox link and the sections that clear it."""
+    plan: dict[str, list[str]] = {}
+    if not account.invitation_accepted:
+        for step in simulator.diagnose(account).plan:
+            plan.setdefault(step.target, []).append(step.action)
+    lang = current_language()
+    lines = []
+    for blocker in blockers:
+        kind, ident = blocker.get("kind"), str(blocker.get("id"))
+        if kind == "user":
+            text = _(
+                "User %(email)s (%(role)s, %(status)s)",
+                email=ident,
+                role=messages.role_label(str(blocker.get("role"))),
+                status=messages.status_label(str(blocker.get("status"))),
+            )
+            sandbox_url = url_for("sandbox.users", q=ident)
+        elif kind == "room":
+            text = _("Zoom Room %(room)s", room=ident)
+            sandbox_url = url_for("sandbox.rooms")
+        else:
+            text = _("Add-on %(addon)s", addon=ident)
+            sandbox_url = url_for("sandbox.index")
+        fixes = []
+        for action in plan.get(ident, []):
+            slug, section_id = FIX_SECTIONS[action]
+            fixes.append(section_link(slug, section_id, lang))
+        lines.append({"text": text, "sandbox_url": sandbox_url, "fixes": fixes})
+    return lines
+
+
+def section_link(slug: str, section_id: str, lang: str) -> dict[str, str]:
+    """Return the URL and title of an article section in ``lang``."""
+    translation = get_library().translation(slug, lang)
+    title = section_id
+    if translation is not None:
+        section = translation.article.section(section_id)
+        if section is not None:
+            title = section.title
+    return {
+        "url": url_for("pages.article", slug=slug, _anchor=section_id),
+        "title": title,
+    }
+
+
+def word_notice(kind: str, data: dict[str, Any], account: Account) -> dict[str, Any]:
+    """Return one notice as ``{"kind", "text", "lines", "link", "blockers"}``."""
+    code = data.get("code")
+    out: dict[str, Any] = {"kind": kind, "text": "", "lines": [], "link": None}
+    if kind == "refusal" and code == "rule" and data["rule"] == "invitation-blocked":
+        blockers = [b.to_dict() for b in simulator.blockers(account)]
+        params = {**data.get("params", {}), "blockers": blockers}
+        out.update(refusal_data(data["rule"], params))
+        out["blockers"] = blocker_lines(blockers, account)
+    elif kind == "refusal" and code == "rule":
+        out.update(refusal_data(data["rule"], data.get("params", {})))
+    elif kind == "refusal" and code == "bulk":
+        out["text"] = _(
+            "Nothing was changed: the selection includes users this cannot be done for."
+        )
+        for result in data.get("results", []):
+            if result.get("rule") in simulator.RULES:
+                text = refusal_data(result["rule"], result.get("params", {}))["text"]
+            else:
+                text = messages.row_error_message(
+                    str(result.get("error")), result["email"]
+                )
+            out["lines"].append(text)
+        rules = [r.get("rule") for r in data.get("results", []) if r.get("rule")]
+        if rules and rules[0] in simulator.RULES:
+            url, title = messages.rule_source(rules[0], current_language())
+            out["link"] = {"url": url, "title": title}
+    elif code == "rule-note":
+        out.update(refusal_data(data["rule"], {}))
+    elif code == "change":
+        lines = describe_change(data["change"], account)
+        out["text"], out["lines"] = (lines[0], lines[1:]) if lines else ("", [])
+    elif code == "text":
+        out["text"] = NOTICE_TEXTS[data["key"]]()
+    elif code == "expired":
+        out["text"] = _(
+            "Your sandbox had expired, so a new one was created from the error 1009 "
+            "scenario."
+        )
+    elif code == "csv":
+        out["text"] = messages.csv_rejected_message(
+            CsvRejected(data["reason"], **data.get("params", {}))
+        )
+        out["lines"] = [_("Nothing was changed.")]
+    return out
+
+
+NOTICE_TEXTS: dict[str, Callable[[], str]] = {
+    "select-users": lambda: _("Select at least one user first."),
+    "bad-days": lambda: _("Enter a whole number of days between 1 and 365."),
+    "bad-clock": lambda: _("Enter a whole number of days between 1 and 3650."),
+    "reset": lambda: _("The sandbox is back to how it started."),
+    "new": lambda: _("A new sandbox was created."),
+    "accepted": lambda: _(
+        "The invitation was accepted: you have joined the other account."
+    ),
+    "actor": lambda: _("You now act as another user."),
+    "no-file": lambda: _("Choose a CSV file to upload."),
+    "bad-action": lambda: _("Choose an action from the list first."),
+    "guide-unknown": lambda: _("That procedure could not be found."),
+    "guide-started": lambda: _(
+        "A fresh sandbox was set up for this procedure. Follow the steps on the right."
+    ),
+    "bad-input": lambda: _("That value is not valid. Nothing was changed."),
+    "too-large": lambda: _(
+        "This sandbox has grown too large. Reset it or start a new one."
+    ),
+}
+
+
+def refusal_view(refusal: Any) -> dict[str, Any] | None:
+    """Return a predicted refusal as ``{"text", "link", "lines"}`` for a page."""
+    if refusal is None:
+        return None
+    if isinstance(refusal, BulkRefused):
+        data = word_notice(
+            "refusal",
+            {
+                "code": "bulk",
+                "results": [r.to_dict() for r in refusal.results if not r.ok],
+            },
+            simulator.Account(),
+        )
+        return data
+    return {**refusal_data(refusal.rule_id, plain(refusal.params)), "lines": []}
