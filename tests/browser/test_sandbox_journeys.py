@@ -1,11 +1,16 @@
-"""Real-browser journeys: the 1009 fix in Polish, a guided procedure in Dutch."""
+"""Real-browser journeys: the 1009 fix in each language, a guided one in Dutch."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from babel.support import Translations
+
+from helpdesk.i18n_check import TRANSLATIONS
+from helpdesk.settings import LANGUAGES
 
 pytestmark = pytest.mark.browser
 
@@ -29,50 +34,60 @@ def go_to_users(page: Page, label: str) -> None:
     page.locator("nav.sb-nav").get_by_role("link", name=label, exact=True).click()
 
 
-def test_fixing_error_1009_in_polish(page: Page) -> None:
+def labels(lang: str) -> Callable[[str], str]:
+    """Return gettext for ``lang`` from the compiled catalogs the site itself uses."""
+    translations = Translations.load(str(TRANSLATIONS), [lang])
+    return translations.gettext
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_fixing_error_1009(page: Page, lang: str) -> None:
+    _ = labels(lang)
     # Look the code up in the header box, as pasted from Zoom's message.
-    page.goto("/pl/")
+    page.goto(f"/{lang}/")
     page.locator("#header-code").fill("(1,009)")
     page.locator("form.code-form").get_by_role("button").click()
-    page.wait_for_url(re.compile(r"/pl/errors/1009"))
+    page.wait_for_url(re.compile(rf"/{lang}/errors/1009"))
     # The diagnosis: the plan for the typical account, on the error-code page.
     plan = page.locator("#plan")
     plan.scroll_into_view_if_needed()
     assert plan.locator("li.ec-step").count() >= 4
-    page.get_by_role("button", name="Wypróbuj tę sytuację w piaskownicy").click()
-    page.wait_for_url(re.compile(r"/pl/sandbox/"))
+    page.get_by_role("button", name=_("Try this situation in the sandbox")).click()
+    page.wait_for_url(re.compile(rf"/{lang}/sandbox/"))
 
     # Accepting now fails with 1009 and lists what blocks it, with the fixes.
-    page.get_by_role("button", name="Akceptuj").click()
+    page.get_by_role("button", name=_("Accept")).click()
     refusal = page.locator(".sb-notice-refusal")
     assert "1009" in refusal.inner_text()
     blockers = refusal.locator(".sb-blockers li")
     assert blockers.count() == 5
-    assert refusal.locator('a[href="/pl/articles/remove-users#convert-admin"]').count()
-    page.screenshot(path="/tmp/sandbox-pl-1009.png", full_page=True)
+    assert refusal.locator(
+        f'a[href="/{lang}/articles/remove-users#convert-admin"]'
+    ).count()
+    page.screenshot(path=f"/tmp/sandbox-{lang}-1009.png", full_page=True)
 
     # 1. Convert the admin to a member (only the owner can).
-    go_to_users(page, "Użytkownicy")
+    go_to_users(page, _("Users"))
     row(page, "ann@acme.example").get_by_role(
-        "link", name=re.compile("^Edytuj")
+        "link", name=re.compile("^" + re.escape(_("Edit")))
     ).click()
     page.locator("#role").select_option("member")
-    page.locator("form[action$='/role']").get_by_role("button", name="Zapisz").click()
-    assert (
-        "z Administrator na Członek" in page.locator(".sb-notice-success").inner_text()
-    )
+    page.locator("form[action$='/role']").get_by_role("button", name=_("Save")).click()
+    assert "ann@acme.example" in page.locator(".sb-notice-success").inner_text()
 
     # 2. Unlink the users who are not on the managed domain; they keep their data.
     for email in ("sanne@partner.example", "bob@other.example"):
-        go_to_users(page, "Użytkownicy")
+        go_to_users(page, _("Users"))
         open_menu(page, email).get_by_role(
-            "link", name="Odłącz od swojego konta"
+            "link", name=_("Unlink from your account")
         ).click()
         assert page.locator(".sb-consequences").is_visible()
-        page.get_by_role("button", name="Odłącz teraz bez przenoszenia danych").click()
-        assert "odłączone" in page.locator(".sb-notice-success").inner_text()
+        page.get_by_role("button", name=_("Unlink Without Data Transfer")).click()
+        unlinked = _("%(email)s was unlinked from your account.") % {"email": email}
+        assert unlinked in page.locator(".sb-notice-success").inner_text()
 
     # 3. Delete the managed-domain users, transferring their data to the owner.
+    transferred = _("Transferred to %(email)s") % {"email": "owner@acme.example"}
     for email, boxes in (
         (
             "piotr@acme.example",
@@ -80,34 +95,28 @@ def test_fixing_error_1009_in_polish(page: Page) -> None:
         ),
         ("ann@acme.example", ("#transfer-meeting", "#transfer-recording")),
     ):
-        go_to_users(page, "Użytkownicy")
-        open_menu(page, email).get_by_role("link", name="Usuń", exact=True).click()
+        go_to_users(page, _("Users"))
+        open_menu(page, email).get_by_role("link", name=_("Delete"), exact=True).click()
         page.locator("#transfer-email").fill("owner@acme.example")
         for box in boxes:
             page.locator(box).check()
-        page.get_by_role("button", name="Pokaż, co zmieni przeniesienie").click()
-        assert (
-            "Przeniesione do owner@acme.example"
-            in page.locator(".sb-consequences").inner_text()
-        )
-        page.get_by_role("button", name="Przenieś dane, a następnie usuń").click()
-        notice = page.locator(".sb-notice-success").inner_text()
-        assert "Przeniesione do owner@acme.example" in notice
+        page.get_by_role("button", name=_("Show what the transfer changes")).click()
+        assert transferred in page.locator(".sb-consequences").inner_text()
+        page.get_by_role("button", name=_("Transfer Data and Delete")).click()
+        assert transferred in page.locator(".sb-notice-success").inner_text()
 
     # 4. Delete the Zoom Room.
-    page.locator("nav.sb-nav").get_by_role("link", name="Zoom Rooms").click()
-    page.get_by_role("link", name=re.compile("^Usuń")).click()
-    page.get_by_role("button", name="Usuń", exact=True).click()
+    page.locator("nav.sb-nav").get_by_role("link", name=_("Zoom Rooms")).click()
+    page.get_by_role("link", name=re.compile("^" + re.escape(_("Delete")))).click()
+    page.get_by_role("button", name=_("Delete"), exact=True).click()
     assert "Boardroom" in page.locator(".sb-notice-success").inner_text()
 
     # Only the owner and the pending user are left: the invitation goes through.
-    page.get_by_role("button", name="Akceptuj").click()
-    assert (
-        "Zaproszenie zostało zaakceptowane"
-        in page.locator(".sb-notice-success").inner_text()
-    )
-    page.locator("nav.sb-nav").get_by_role("link", name="Oś czasu zdarzeń").click()
-    page.screenshot(path="/tmp/sandbox-pl-timeline.png", full_page=True)
+    page.get_by_role("button", name=_("Accept")).click()
+    accepted = _("The invitation was accepted: you have joined the other account.")
+    assert accepted in page.locator(".sb-notice-success").inner_text()
+    page.locator("nav.sb-nav").get_by_role("link", name=_("Event timeline")).click()
+    page.screenshot(path=f"/tmp/sandbox-{lang}-timeline.png", full_page=True)
     assert page.locator("tr.sb-refused").count() == 1  # the first, blocked attempt
 
 
