@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import copy
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Any
 
 from flask import (
     Flask,
@@ -32,22 +31,20 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from werkzeug.wrappers import Response as BaseResponse
 
 import simulator
 from helpdesk.content import get_library
 from helpdesk.i18n import current_language, localized_blueprint
+from helpdesk.sandbox import consequences, messages, preview, service
 from helpdesk.sandbox import guide as guides
-from helpdesk.sandbox import messages, service
-from helpdesk.sandbox.notices import plain, refusal_data, refusal_view, word_notice
+from helpdesk.sandbox.notices import plain, refusal_view, word_notice
 from helpdesk.sandbox.wording import (
     IMPORT_ACTION_LABELS,
     SCENARIO_LABELS,
     compact_report,
     describe_change,
     describe_event,
-    describe_removal,
 )
 from simulator import (
     Account,
@@ -60,8 +57,6 @@ from simulator import (
 )
 
 bp = localized_blueprint("sandbox", __name__, "/sandbox")
-
-T = TypeVar("T")
 
 #: Session keys (the error-code pages set ``sandbox_id`` too).
 SESSION_ID = "sandbox_id"
@@ -294,22 +289,6 @@ def get_room(account: Account, room_id: str) -> simulator.model.Room:
         return account.room(room_id)
     except UnknownRoom:
         abort(404)
-
-
-def dry_run(
-    account: Account, op: Callable[[Account], T]
-) -> tuple[T | None, Any, list[dict[str, Any]]]:
-    """Run a simulator operation on a copy; return (result, refusal, new events).
-
-    Nothing is saved: this is how confirmation pages know the consequences.
-    """
-    trial = copy.deepcopy(account)
-    before = len(trial.events)
-    try:
-        result = op(trial)
-    except (RuleViolation, BulkRefused) as refusal:
-        return None, refusal, []
-    return result, None, [e.to_dict() for e in trial.events[before:]]
 
 
 # --- the portal pages ----------------------------------------------------------------
@@ -624,9 +603,8 @@ def confirm_deactivate(email: str) -> str:
     sandbox = load_sandbox()
     account = sandbox.account
     user = get_user(account, email)
-    actor = actor_of(account).email
-    _, refusal, events = dry_run(
-        account, lambda a: simulator.deactivate_user(a, actor, user.email)
+    predicted = preview.preview_deactivation(
+        account, user.email, actor_of(account).email
     )
     signal("deactivate-dialog", account)
     return render(
@@ -634,42 +612,9 @@ def confirm_deactivate(email: str) -> str:
         sandbox,
         section="users",
         user=user,
-        refusal=refusal_view(refusal),
-        consequences=deactivate_consequences(account, user, events),
+        refusal=refusal_view(predicted.refusal),
+        consequences=consequences.deactivation_lines(predicted),
     )
-
-
-def deactivate_consequences(
-    account: Account, user: simulator.User, events: list[dict[str, Any]]
-) -> list[str]:
-    """Return what deactivating ``user`` would do, line by line."""
-    lines = []
-    for event in events:
-        returned = event["details"].get("returned", {})
-        if returned.get("license") == "licensed":
-            lines.append(_("Their license goes back to the pool."))
-        if returned.get("webinar"):
-            lines.append(_("Their webinar license goes back to the pool."))
-        if event["details"].get("privileges_removed") or user.external:
-            lines.append(messages.rule_message(RuleViolation("external-deactivated")))
-    lines.append(
-        _(
-            "They can no longer sign in; their settings, meetings and recordings are "
-            "kept and you can activate them again later."
-        )
-    )
-    days = account.settings.delete_deactivated_after_days
-    if days is not None:
-        lines.append(
-            ngettext(
-                "Automatic deletion is on: they will be deleted permanently after "
-                "%(num)d day.",
-                "Automatic deletion is on: they will be deleted permanently after "
-                "%(num)d days.",
-                days,
-            )
-        )
-    return lines
 
 
 @bp.post("/users/<email>/deactivate")
@@ -714,87 +659,19 @@ def transfer_options(
     )
 
 
-def item_rows(user: simulator.User, ids: list[str]) -> list[dict[str, Any]]:
-    """Return the user's items with these ids, labelled for the consequences list."""
-    rows = []
-    for meeting in user.meetings:
-        if meeting.id in ids:
-            rows.append(
-                {
-                    "label": _("Meeting"),
-                    "topic": meeting.topic,
-                    "id": meeting.id,
-                    "pmi": meeting.pmi,
-                }
-            )
-    for webinar in user.webinars:
-        if webinar.id in ids:
-            rows.append(
-                {"label": _("Webinar"), "topic": webinar.topic, "id": webinar.id}
-            )
-    for recording in user.recordings:
-        if recording.id in ids:
-            rows.append(
-                {
-                    "label": _("Cloud recording"),
-                    "topic": recording.topic,
-                    "id": recording.id,
-                }
-            )
-    return rows
-
-
-def removal_consequences(
-    user: simulator.User, report: simulator.RemovalReport, transfer_email: str | None
-) -> dict[str, Any]:
-    """Return the consequences of an unlink or delete for the confirmation page."""
-    licenses = []
-    if user.licensed:
-        licenses.append(_("1 license"))
-    if user.webinar:
-        licenses.append(_("1 webinar license"))
-    notes = [messages.rule_message(RuleViolation(n)) for n in report.notes]
-    return {
-        "transfer_email": transfer_email,
-        "transferred": item_rows(user, report.transferred.ids())
-        if transfer_email
-        else None,
-        "kept": item_rows(user, report.kept.ids())
-        if report.action == "disassociate"
-        else None,
-        "deleted": item_rows(user, report.deleted.ids())
-        if report.action == "delete"
-        else None,
-        "licenses": licenses,
-        "notes": notes,
-    }
-
-
 def _removal_page(email: str, action: str, source: Any) -> str:
     """Render the unlink or delete dialog for the options in ``source``."""
     sandbox = load_sandbox()
     account = sandbox.account
     user = get_user(account, email)
-    actor = actor_of(account).email
     form = transfer_form(source)
-    chosen = transfer_options(form, True)
-    operation = (
-        simulator.unlink_user if action == "disassociate" else simulator.delete_user
+    chosen = transfer_options(form, True) or TransferOptions(None)
+    predicted = preview.preview_removal(
+        account, user.email, action, chosen, actor_of(account).email
     )
-    report, refusal, _events = dry_run(
-        account, lambda a: operation(a, actor, user.email, None)
-    )
-    transfer_refusal = None
-    if refusal is None and chosen is not None and chosen.wanted:
-        with_transfer, transfer_refusal, _events = dry_run(
-            account, lambda a: operation(a, actor, user.email, chosen)
-        )
-        if with_transfer is not None:
-            report = with_transfer
     signal("unlink-dialog" if action == "disassociate" else "delete-dialog", account)
     if source is request.form:
         signal("transfer-options", account)
-    target = form["transfer_email"] if chosen is not None and chosen.wanted else None
     endpoint = "sandbox.unlink" if action == "disassociate" else "sandbox.delete"
     return render(
         "sandbox/transfer.html",
@@ -804,10 +681,12 @@ def _removal_page(email: str, action: str, source: Any) -> str:
         emails=[user.email],
         bulk=False,
         form=form,
-        refusal=refusal_view(refusal),
-        transfer_refusal=refusal_view(transfer_refusal),
+        refusal=refusal_view(predicted.refusal),
+        transfer_refusal=refusal_view(predicted.transfer_refusal),
         consequences=(
-            removal_consequences(user, report, target) if report is not None else None
+            consequences.removal_consequences(predicted.consequences)
+            if predicted.consequences is not None
+            else None
         ),
         bulk_lines=[],
         candidates=transfer_candidates(account, [user.email]),
@@ -908,32 +787,17 @@ def _bulk_page(source: Any) -> str | BaseResponse:
         notice("error", "text", key="select-users")
         return redirect(url_for("sandbox.users"))
     selected = [get_user(account, e) for e in emails]
-    actor = actor_of(account).email
     form = transfer_form(source)
-    chosen = transfer_options(form, action != "deactivate")
-    report, refusal, _events = dry_run(
-        account, lambda a: simulator.bulk_remove(a, actor, action, emails, None)
+    predicted = preview.preview_bulk(
+        account,
+        emails,
+        action,
+        transfer_options(form, action != "deactivate"),
+        actor_of(account).email,
     )
-    transfer_refusal = None
-    if refusal is None and chosen is not None and chosen.wanted:
-        with_transfer, transfer_refusal, _events = dry_run(
-            account, lambda a: simulator.bulk_remove(a, actor, action, emails, chosen)
-        )
-        if with_transfer is not None:
-            report = with_transfer
     signal(f"bulk-{_bulk_word(action)}-dialog", account)
     if source is request.form:
         signal("transfer-options", account)
-    lines: list[str] = []
-    if report is not None:
-        for result in report.results:
-            if result.report is not None:
-                data = result.report.to_dict()
-                if chosen is not None and chosen.wanted:
-                    data["transfer"] = chosen.to_params()
-                lines.extend(describe_removal(data))
-            else:
-                lines.append(_("%(email)s will be deactivated.", email=result.email))
     return render(
         "sandbox/transfer.html",
         sandbox,
@@ -942,11 +806,11 @@ def _bulk_page(source: Any) -> str | BaseResponse:
         emails=[u.email for u in selected],
         bulk=True,
         form=form,
-        refusal=refusal_view(refusal),
-        transfer_refusal=refusal_view(transfer_refusal),
+        refusal=refusal_view(predicted.refusal),
+        transfer_refusal=refusal_view(predicted.transfer_refusal),
         consequences=None,
-        bulk_lines=lines,
-        licenses=bulk_licenses(selected),
+        bulk_lines=consequences.bulk_lines(predicted),
+        licenses=consequences.freed_licenses(predicted),
         candidates=transfer_candidates(account, emails),
         form_action=url_for("sandbox.bulk"),
     )
@@ -954,20 +818,6 @@ def _bulk_page(source: Any) -> str | BaseResponse:
 
 def _bulk_word(action: str) -> str:
     return {"disassociate": "unlink"}.get(action, action)
-
-
-def bulk_licenses(selected: list[simulator.User]) -> list[str]:
-    """Return how many licenses a bulk action frees."""
-    licensed = sum(1 for u in selected if u.licensed)
-    webinar = sum(1 for u in selected if u.webinar)
-    lines = []
-    if licensed:
-        lines.append(ngettext("%(num)d license", "%(num)d licenses", licensed))
-    if webinar:
-        lines.append(
-            ngettext("%(num)d webinar license", "%(num)d webinar licenses", webinar)
-        )
-    return lines
 
 
 @bp.post("/users/bulk")
@@ -1102,45 +952,22 @@ def import_preview() -> str | BaseResponse:
 def _preview(action: str, data: bytes) -> str | BaseResponse:
     sandbox = load_sandbox()
     account = sandbox.account
-    actor = actor_of(account).email
     try:
-        report, refusal, events = dry_run(
-            account, lambda a: simulator.import_csv(a, actor, action, data)
+        predicted = preview.preview_import(
+            account, action, data, actor_of(account).email
         )
     except CsvRejected as rejected:
         notice("error", "csv", reason=rejected.reason, params=plain(rejected.params))
         return redirect(url_for("sandbox.import_upload_form", action=action))
-    rows = []
-    if report is not None:
-        applied = [e for e in events if e["action"] != "import"]
-        by_target = {e["target"].casefold(): e for e in applied}
-        for result in report.results:
-            if result.ok:
-                event = by_target.get(result.email.casefold())
-                text = describe_event(event) if event else ""
-            elif result.violation is not None:
-                text = refusal_data(
-                    result.violation.rule_id, plain(result.violation.params)
-                )["text"]
-            else:
-                text = messages.row_error_message(str(result.error), result.email)
-            rows.append(
-                {
-                    "row": result.row,
-                    "email": result.email,
-                    "ok": result.ok,
-                    "text": text,
-                }
-            )
     return render(
         "sandbox/import_confirm.html",
         sandbox,
         section="users",
         action=action,
         labels=IMPORT_ACTION_LABELS,
-        refusal=refusal_view(refusal),
-        rows=rows,
-        report=report,
+        refusal=refusal_view(predicted.refusal),
+        rows=consequences.import_rows(predicted),
+        report=predicted.report,
         data=base64.b64encode(data).decode("ascii"),
     )
 
@@ -1220,9 +1047,8 @@ def confirm_delete_room(room_id: str) -> str:
     """Ask for confirmation before deleting a Zoom Room."""
     sandbox = load_sandbox()
     room = get_room(sandbox.account, room_id)
-    actor = actor_of(sandbox.account).email
-    _result, refusal, _events = dry_run(
-        sandbox.account, lambda a: simulator.delete_room(a, actor, room.id)
+    predicted = preview.preview_room_deletion(
+        sandbox.account, room.id, actor_of(sandbox.account).email
     )
     signal("rooms-page", sandbox.account)
     return render(
@@ -1230,7 +1056,7 @@ def confirm_delete_room(room_id: str) -> str:
         sandbox,
         section="rooms",
         room=room,
-        refusal=refusal_view(refusal),
+        refusal=refusal_view(predicted.refusal),
     )
 
 

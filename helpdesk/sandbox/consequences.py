@@ -1,0 +1,139 @@
+"""Wording of previews: the "What will happen" parts of the confirmation pages.
+
+:mod:`helpdesk.sandbox.preview` works out the consequences as dataclasses; these
+functions word them in the current request's language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from helpdesk.sandbox import messages
+from helpdesk.sandbox.notices import plain, refusal_data
+from helpdesk.sandbox.preview import (
+    BulkPreview,
+    Consequences,
+    DeactivationPreview,
+    ImportPreview,
+    Item,
+)
+from helpdesk.sandbox.wording import describe_event, describe_removal
+from simulator import RuleViolation
+
+
+def item_label(kind: str) -> str:
+    """Return the label of an item kind: Meeting, Webinar, Cloud recording."""
+    if kind == "meeting":
+        return _("Meeting")
+    if kind == "webinar":
+        return _("Webinar")
+    return _("Cloud recording")
+
+
+def item_rows(items: list[Item] | None) -> list[dict[str, Any]] | None:
+    """Return items labelled for the consequences list (``None`` stays ``None``)."""
+    if items is None:
+        return None
+    return [
+        {"label": item_label(i.kind), "topic": i.topic, "id": i.id, "pmi": i.pmi}
+        for i in items
+    ]
+
+
+def removal_consequences(consequences: Consequences) -> dict[str, Any]:
+    """Return the consequences of an unlink or delete for the confirmation page."""
+    licenses = []
+    if consequences.frees_license:
+        licenses.append(_("1 license"))
+    if consequences.frees_webinar_license:
+        licenses.append(_("1 webinar license"))
+    return {
+        "transfer_email": consequences.transfer_email,
+        "transferred": item_rows(consequences.transferred),
+        "kept": item_rows(consequences.kept),
+        "deleted": item_rows(consequences.deleted),
+        "licenses": licenses,
+        "notes": [messages.rule_message(RuleViolation(n)) for n in consequences.notes],
+    }
+
+
+def bulk_lines(preview: BulkPreview) -> list[str]:
+    """Return what a bulk action does to each selected user, line by line."""
+    lines: list[str] = []
+    if preview.report is None:
+        return lines
+    for result in preview.report.results:
+        if result.report is not None:
+            data = result.report.to_dict()
+            if preview.transfer is not None:
+                data["transfer"] = preview.transfer.to_params()
+            lines.extend(describe_removal(data))
+        else:
+            lines.append(_("%(email)s will be deactivated.", email=result.email))
+    return lines
+
+
+def freed_licenses(preview: BulkPreview) -> list[str]:
+    """Return how many licenses a bulk action frees."""
+    lines = []
+    if preview.licenses_freed:
+        lines.append(
+            ngettext("%(num)d license", "%(num)d licenses", preview.licenses_freed)
+        )
+    if preview.webinar_licenses_freed:
+        lines.append(
+            ngettext(
+                "%(num)d webinar license",
+                "%(num)d webinar licenses",
+                preview.webinar_licenses_freed,
+            )
+        )
+    return lines
+
+
+def deactivation_lines(preview: DeactivationPreview) -> list[str]:
+    """Return what deactivating a user would do, line by line."""
+    lines = []
+    if preview.returns_license:
+        lines.append(_("Their license goes back to the pool."))
+    if preview.returns_webinar_license:
+        lines.append(_("Their webinar license goes back to the pool."))
+    if preview.loses_privileges:
+        lines.append(messages.rule_message(RuleViolation("external-deactivated")))
+    lines.append(
+        _(
+            "They can no longer sign in; their settings, meetings and recordings are "
+            "kept and you can activate them again later."
+        )
+    )
+    days = preview.delete_after_days
+    if days is not None:
+        lines.append(
+            ngettext(
+                "Automatic deletion is on: they will be deleted permanently after "
+                "%(num)d day.",
+                "Automatic deletion is on: they will be deleted permanently after "
+                "%(num)d days.",
+                days,
+            )
+        )
+    return lines
+
+
+def import_rows(preview: ImportPreview) -> list[dict[str, Any]]:
+    """Return each row of a previewed import with what it would do, worded."""
+    rows = []
+    for row in preview.rows:
+        if row.ok:
+            text = describe_event(row.event) if row.event else ""
+        elif row.violation is not None:
+            text = refusal_data(row.violation.rule_id, plain(row.violation.params))[
+                "text"
+            ]
+        else:
+            text = messages.row_error_message(str(row.error), row.email)
+        rows.append({"row": row.row, "email": row.email, "ok": row.ok, "text": text})
+    return rows
