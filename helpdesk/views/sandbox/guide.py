@@ -1,0 +1,58 @@
+"""Guided mode: start a procedure from an article, tick its steps, close it."""
+
+from __future__ import annotations
+
+from flask import Response, abort, jsonify, redirect, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from helpdesk.i18n import current_language
+from helpdesk.sandbox import guide as guides
+from helpdesk.views.sandbox import bp
+from helpdesk.views.sandbox.frame import back
+from helpdesk.views.sandbox.state import (
+    begin_guide,
+    end_guide,
+    guide_state,
+    guide_steps,
+    load_sandbox,
+    new_sandbox,
+    notice,
+    signal,
+)
+
+
+def start_guide(value: str) -> BaseResponse:
+    """Start a guide: a fresh sandbox suited to the procedure, steps in the session."""
+    found = guide_steps(value, current_language())
+    ref = guides.parse_guide(value)
+    if found is None or ref is None:
+        notice("error", "text", key="guide-unknown")
+        return redirect(url_for("sandbox.index"))
+    sandbox = new_sandbox(guides.scenario_for(ref))
+    begin_guide(ref.key)
+    notice("info", "text", key="guide-started")
+    signal("portal", sandbox.account)
+    return redirect(url_for("sandbox.index"))
+
+
+@bp.post("/guide/stop")
+def stop_guide() -> BaseResponse:
+    """Close the guide panel."""
+    end_guide()
+    return back(url_for("sandbox.index"))
+
+
+@bp.post("/guide/signal")
+def guide_signal() -> Response:
+    """Tick steps for a small interaction the page's script reports (JSON).
+
+    ``refresh`` ticks nothing and only reports how many steps are ticked.
+    """
+    name = request.form.get("signal", "")
+    if name != "refresh" and name not in guides.CLIENT_SIGNALS:
+        abort(400)
+    sandbox = load_sandbox()
+    if name != "refresh":
+        signal(name, sandbox.account)
+    state = guide_state() or {}
+    return jsonify({"ticked": int(state.get("ticked", 0))})

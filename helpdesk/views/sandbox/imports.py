@@ -1,0 +1,200 @@
+"""Import → Update Users: choose an action, upload a CSV file, preview, confirm."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask import Response, abort, redirect, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
+
+import simulator
+from helpdesk.sandbox import consequences, messages, preview, service
+from helpdesk.sandbox.notices import plain, refusal_view
+from helpdesk.sandbox.wording import (
+    IMPORT_ACTION_LABELS,
+)
+from helpdesk.views.sandbox import bp
+from helpdesk.views.sandbox.frame import render
+from helpdesk.views.sandbox.state import (
+    actor_email,
+    actor_of,
+    load_sandbox,
+    notice,
+    notice_refusal,
+    sandbox_id,
+    signal,
+)
+from simulator import (
+    CsvRejected,
+    RuleViolation,
+)
+
+IMPORT_ACTIONS = ("deactivate", "disassociate", "delete")
+
+
+@bp.get("/import")
+def import_page() -> str:
+    """Show the Import page (its Update Users tab is one click away)."""
+    sandbox = load_sandbox()
+    signal("import-page", sandbox.account)
+    return render(
+        "sandbox/import.html",
+        sandbox,
+        section="users",
+        step="start",
+        action=None,
+        labels=IMPORT_ACTION_LABELS,
+    )
+
+
+@bp.get("/import/update")
+def import_update() -> str:
+    """Show the Update Users tab: choose an action, sample file, upload button."""
+    sandbox = load_sandbox()
+    action = request.args.get("action", "")
+    if action in IMPORT_ACTIONS:
+        signal("csv-action", sandbox.account)
+    else:
+        action = ""
+        signal("update-tab", sandbox.account)
+    return render(
+        "sandbox/import.html",
+        sandbox,
+        section="users",
+        step="update",
+        action=action,
+        labels=IMPORT_ACTION_LABELS,
+    )
+
+
+@bp.get("/import/sample.csv")
+def import_sample() -> Response:
+    """Download the sample CSV for the chosen action."""
+    action = request.args.get("action", "")
+    if action not in IMPORT_ACTIONS:
+        abort(404)
+    sandbox = load_sandbox()
+    text = service.sample_csv(sandbox.id, action)
+    signal("sample", sandbox.account)
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="sample-{action}.csv"'},
+    )
+
+
+@bp.get("/import/upload")
+def import_upload_form() -> str | BaseResponse:
+    """Show the upload form (Upload CSV File) for the chosen action."""
+    sandbox = load_sandbox()
+    action = request.args.get("action", "")
+    if action not in IMPORT_ACTIONS:
+        notice("error", "text", key="bad-action")
+        return redirect(url_for("sandbox.import_update"))
+    signal("upload-form", sandbox.account)
+    return render(
+        "sandbox/import.html",
+        sandbox,
+        section="users",
+        step="upload",
+        action=action,
+        labels=IMPORT_ACTION_LABELS,
+    )
+
+
+@bp.post("/import/upload")
+def import_preview() -> str | BaseResponse:
+    """Read the uploaded file and show what importing it would do (nothing saved)."""
+    action = request.form.get("action", "")
+    if action not in IMPORT_ACTIONS:
+        abort(400)
+    upload = request.files.get("file")
+    data = upload.read() if upload is not None else b""
+    if upload is None or not upload.filename:
+        notice("error", "text", key="no-file")
+        return redirect(url_for("sandbox.import_upload_form", action=action))
+    return _preview_page(action, data)
+
+
+def _preview_page(action: str, data: bytes) -> str | BaseResponse:
+    sandbox = load_sandbox()
+    account = sandbox.account
+    try:
+        predicted = preview.preview_import(
+            account, action, data, actor_of(account).email
+        )
+    except CsvRejected as rejected:
+        notice("error", "csv", reason=rejected.reason, params=plain(rejected.params))
+        return redirect(url_for("sandbox.import_upload_form", action=action))
+    return render(
+        "sandbox/import_confirm.html",
+        sandbox,
+        section="users",
+        action=action,
+        labels=IMPORT_ACTION_LABELS,
+        refusal=refusal_view(predicted.refusal),
+        rows=consequences.import_rows(predicted),
+        report=predicted.report,
+        data=base64.b64encode(data).decode("ascii"),
+    )
+
+
+@bp.post("/import/confirm")
+def import_confirm() -> BaseResponse:
+    """Apply the previewed CSV file."""
+    action = request.form.get("action", "")
+    if action not in IMPORT_ACTIONS:
+        abort(400)
+    try:
+        data = base64.b64decode(request.form.get("data", ""), validate=True)
+    except (binascii.Error, ValueError):
+        abort(400)
+    try:
+        report = service.import_csv(sandbox_id(), action, data, actor=actor_email())
+    except CsvRejected as rejected:
+        notice("error", "csv", reason=rejected.reason, params=plain(rejected.params))
+        return redirect(url_for("sandbox.import_upload_form", action=action))
+    except RuleViolation as refusal:
+        notice_refusal(refusal)
+        return redirect(url_for("sandbox.import_upload_form", action=action))
+    import_event = {
+        "action": "import",
+        "target": action,
+        "ok": True,
+        "details": {"applied": report.applied, "failed": report.failed},
+    }
+    change = {"type": "events", "events": [import_event]}
+    notice("success", "change", change=change)
+    signal("imported", load_sandbox().account, change=change)
+    return redirect(url_for("sandbox.import_results"))
+
+
+@bp.get("/import/results")
+def import_results() -> str:
+    """Show the rows of the latest import, as the event log recorded them."""
+    sandbox = load_sandbox()
+    latest = next(
+        (e for e in reversed(sandbox.account.events) if e.action == "import" and e.ok),
+        None,
+    )
+    rows = []
+    if latest is not None:
+        for row in latest.details.get("rows", []):
+            error = row.get("error")
+            if row.get("ok"):
+                text = _("Done.")
+            elif error in simulator.RULES:
+                text = messages.rule_message(RuleViolation(error))
+            else:
+                text = messages.row_error_message(str(error), row.get("email", ""))
+            rows.append({**row, "text": text})
+    return render(
+        "sandbox/import_results.html",
+        sandbox,
+        section="users",
+        latest=latest,
+        rows=rows,
+        labels=IMPORT_ACTION_LABELS,
+    )

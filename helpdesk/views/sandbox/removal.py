@@ -1,0 +1,278 @@
+"""Unlink and delete one user or a selection: the dialogs and the actions.
+
+Each dialog shows the consequences first (:mod:`helpdesk.sandbox.preview`); a
+refusal caused by the transfer options shows the dialog again to fix them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, redirect, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+import simulator
+from helpdesk.sandbox import consequences, preview, service
+from helpdesk.sandbox.notices import refusal_view
+from helpdesk.sandbox.wording import (
+    compact_report,
+)
+from helpdesk.views.sandbox import bp
+from helpdesk.views.sandbox.frame import get_user, render
+from helpdesk.views.sandbox.state import (
+    NOTICE_MAX_LINES,
+    actor_email,
+    actor_of,
+    load_sandbox,
+    notice,
+    notice_refusal,
+    sandbox_id,
+    signal,
+)
+from simulator import (
+    Account,
+    BulkRefused,
+    RuleViolation,
+    TransferOptions,
+    UnknownUser,
+)
+
+#: Refusals caused by the transfer options: the dialog is shown again to fix them.
+TRANSFER_RULES = frozenset(
+    {"transfer-target", "transfer-recordings-licensed", "transfer-webinars-licensed"}
+)
+
+
+#: The guide signal sent when a bulk action went through.
+BULK_DONE_SIGNALS = {
+    "deactivate": "bulk-deactivated",
+    "disassociate": "bulk-unlinked",
+    "delete": "bulk-deleted",
+}
+
+
+def transfer_form(source: Any) -> dict[str, Any]:
+    """Return the transfer options of a dialog's form (query or body)."""
+    return {
+        "transfer_email": source.get("transfer_email", "").strip()[:254],
+        "transfer_meeting": source.get("transfer_meeting") == "1",
+        "transfer_webinar": source.get("transfer_webinar") == "1",
+        "transfer_recording": source.get("transfer_recording") == "1",
+    }
+
+
+def transfer_options(
+    form: dict[str, Any], with_transfer: bool
+) -> TransferOptions | None:
+    """Return the simulator's transfer options, or None without transfer."""
+    if not with_transfer:
+        return None
+    return TransferOptions(
+        form["transfer_email"] or None,
+        meetings=form["transfer_meeting"],
+        webinars=form["transfer_webinar"],
+        recordings=form["transfer_recording"],
+    )
+
+
+def transfer_candidates(account: Account, leaving: list[str]) -> list[simulator.User]:
+    """Return the users data could go to (for the e-mail field's suggestions)."""
+    gone = {e.casefold() for e in leaving}
+    return [
+        u
+        for u in account.users
+        if u.status is simulator.Status.ACTIVE and u.key not in gone
+    ]
+
+
+def _removal_page(email: str, action: str, source: Any) -> str:
+    """Render the unlink or delete dialog for the options in ``source``."""
+    sandbox = load_sandbox()
+    account = sandbox.account
+    user = get_user(account, email)
+    form = transfer_form(source)
+    chosen = transfer_options(form, True) or TransferOptions(None)
+    predicted = preview.preview_removal(
+        account, user.email, action, chosen, actor_of(account).email
+    )
+    signal("unlink-dialog" if action == "disassociate" else "delete-dialog", account)
+    if source is request.form:
+        signal("transfer-options", account)
+    endpoint = "sandbox.unlink" if action == "disassociate" else "sandbox.delete"
+    return render(
+        "sandbox/transfer.html",
+        sandbox,
+        section="users",
+        action=action,
+        emails=[user.email],
+        bulk=False,
+        form=form,
+        refusal=refusal_view(predicted.refusal),
+        transfer_refusal=refusal_view(predicted.transfer_refusal),
+        consequences=(
+            consequences.removal_consequences(predicted.consequences)
+            if predicted.consequences is not None
+            else None
+        ),
+        bulk_lines=[],
+        candidates=transfer_candidates(account, [user.email]),
+        form_action=url_for(endpoint, email=user.email),
+    )
+
+
+@bp.get("/users/<email>/unlink")
+def confirm_unlink(email: str) -> str:
+    """Show the unlink dialog: transfer options and the consequences."""
+    return _removal_page(email, "disassociate", request.args)
+
+
+@bp.get("/users/<email>/delete")
+def confirm_delete(email: str) -> str:
+    """Show the delete dialog: transfer options and the consequences."""
+    return _removal_page(email, "delete", request.args)
+
+
+def _remove(email: str, action: str) -> str | BaseResponse:
+    """Unlink or delete a user, or (``mode=preview``) show the dialog again."""
+    if request.form.get("mode") == "preview":
+        return _removal_page(email, action, request.form)
+    form = transfer_form(request.form)
+    with_transfer = request.form.get("mode") == "transfer"
+    dialog = (
+        "sandbox.confirm_unlink"
+        if action == "disassociate"
+        else "sandbox.confirm_delete"
+    )
+    try:
+        report = service.remove_user(
+            sandbox_id(),
+            email,
+            action,
+            transfer_options(form, with_transfer),
+            actor=actor_email(),
+        )
+    except UnknownUser:
+        abort(404)
+    except RuleViolation as refusal:
+        notice_refusal(refusal)
+        if refusal.rule_id not in TRANSFER_RULES:
+            return redirect(url_for("sandbox.users"))
+        query = {k: ("1" if v is True else v) for k, v in form.items() if v}
+        return redirect(url_for(dialog, email=email, **query))
+    data = report.to_dict()
+    data["transfer"] = (
+        transfer_options(form, with_transfer) or TransferOptions(None)
+    ).to_params()
+    change = {"type": "removal", "report": compact_report(data)}
+    notice("success", "change", change=change)
+    signal(
+        "unlinked" if action == "disassociate" else "deleted",
+        load_sandbox().account,
+        change=change,
+    )
+    return redirect(url_for("sandbox.users"))
+
+
+@bp.post("/users/<email>/unlink")
+def unlink(email: str) -> str | BaseResponse:
+    """Unlink a user, with or without data transfer."""
+    return _remove(email, "disassociate")
+
+
+@bp.post("/users/<email>/delete")
+def delete(email: str) -> str | BaseResponse:
+    """Delete a user, with or without data transfer."""
+    return _remove(email, "delete")
+
+
+@bp.get("/users/bulk")
+def confirm_bulk() -> str | BaseResponse:
+    """Show what a bulk action on the selected users does and ask to confirm."""
+    return _bulk_page(request.args)
+
+
+def _bulk_page(source: Any) -> str | BaseResponse:
+    """Render the bulk dialog for the selection and options in ``source``."""
+    sandbox = load_sandbox()
+    account = sandbox.account
+    action = source.get("action", "")
+    if action not in service.BULK_ACTIONS:
+        abort(400)
+    emails = [e for e in source.getlist("email") if e][:1000]
+    if not emails:
+        notice("error", "text", key="select-users")
+        return redirect(url_for("sandbox.users"))
+    selected = [get_user(account, e) for e in emails]
+    form = transfer_form(source)
+    predicted = preview.preview_bulk(
+        account,
+        emails,
+        action,
+        transfer_options(form, action != "deactivate"),
+        actor_of(account).email,
+    )
+    signal(f"bulk-{_bulk_word(action)}-dialog", account)
+    if source is request.form:
+        signal("transfer-options", account)
+    return render(
+        "sandbox/transfer.html",
+        sandbox,
+        section="users",
+        action=action,
+        emails=[u.email for u in selected],
+        bulk=True,
+        form=form,
+        refusal=refusal_view(predicted.refusal),
+        transfer_refusal=refusal_view(predicted.transfer_refusal),
+        consequences=None,
+        bulk_lines=consequences.bulk_lines(predicted),
+        licenses=consequences.freed_licenses(predicted),
+        candidates=transfer_candidates(account, emails),
+        form_action=url_for("sandbox.bulk"),
+    )
+
+
+def _bulk_word(action: str) -> str:
+    return {"disassociate": "unlink"}.get(action, action)
+
+
+@bp.post("/users/bulk")
+def bulk() -> str | BaseResponse:
+    """Deactivate, unlink or delete every selected user, or nobody."""
+    if request.form.get("mode") == "preview":
+        return _bulk_page(request.form)
+    action = request.form.get("action", "")
+    if action not in service.BULK_ACTIONS:
+        abort(400)
+    emails = [e for e in request.form.getlist("email") if e][:1000]
+    if not emails:
+        notice("error", "text", key="select-users")
+        return redirect(url_for("sandbox.users"))
+    form = transfer_form(request.form)
+    with_transfer = request.form.get("mode") == "transfer" and action != "deactivate"
+    transfer = transfer_options(form, with_transfer)
+    try:
+        report = service.bulk_action(
+            sandbox_id(), action, emails, transfer, actor=actor_email()
+        )
+    except (RuleViolation, BulkRefused) as refusal:
+        notice_refusal(refusal)
+        query = {k: ("1" if v is True else v) for k, v in form.items() if v}
+        return redirect(
+            url_for("sandbox.confirm_bulk", action=action, email=emails, **query)
+        )
+    results = []
+    for result in report.results:
+        data = result.to_dict()
+        if data["report"] is not None:
+            data["report"]["transfer"] = (transfer or TransferOptions(None)).to_params()
+        report_data = data["report"] and compact_report(data["report"])
+        results.append({"email": data["email"], "report": report_data})
+    change = {"type": "bulk", "results": results[:NOTICE_MAX_LINES]}
+    notice("success", "change", change=change)
+    signal(
+        BULK_DONE_SIGNALS[action],
+        load_sandbox().account,
+        change=change,
+    )
+    return redirect(url_for("sandbox.users"))

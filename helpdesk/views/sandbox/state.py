@@ -1,0 +1,173 @@
+"""Who the visitor is in the sandbox UI: everything kept in the signed session.
+
+``session["sandbox_id"]`` names the visitor's sandbox (the error-code pages set it
+too), ``sandbox_actor`` the user they act as and ``sandbox_guide`` the guided
+procedure they follow (``{"key", "ticked", "result"}``). Notices are flashed as
+plain data (rule ids, report dicts) and worded only when shown
+(:mod:`helpdesk.sandbox.notices`), so they appear in the page's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask import flash, session
+
+import simulator
+from helpdesk.content import get_library
+from helpdesk.i18n import current_language
+from helpdesk.sandbox import guide as guides
+from helpdesk.sandbox import service
+from helpdesk.sandbox.notices import plain
+from simulator import Account, BulkRefused, RuleViolation
+
+#: Session keys (the error-code pages set ``sandbox_id`` too).
+SESSION_ID = "sandbox_id"
+SESSION_ACTOR = "sandbox_actor"
+SESSION_GUIDE = "sandbox_guide"
+
+#: At most this many per-user lines are kept in a notice (the session is a cookie).
+NOTICE_MAX_LINES = 10
+
+
+# --- the sandbox and the acting user ------------------------------------------------
+
+
+def load_sandbox() -> service.Sandbox:
+    """Return the visitor's sandbox, creating an ``error-1009`` one if there is none."""
+    sandbox_id = session.get(SESSION_ID)
+    if isinstance(sandbox_id, str):
+        try:
+            return service.get_sandbox(sandbox_id)
+        except service.SandboxNotFound:
+            notice("info", "expired")
+    return new_sandbox("error-1009")
+
+
+def new_sandbox(scenario: str) -> service.Sandbox:
+    """Create a sandbox from a scenario and make it the visitor's."""
+    sandbox = service.create_sandbox(scenario=scenario)
+    session[SESSION_ID] = sandbox.id
+    session.pop(SESSION_ACTOR, None)
+    return sandbox
+
+
+def sandbox_id() -> str:
+    """Return the id of the visitor's (live) sandbox, creating one if needed."""
+    return load_sandbox().id
+
+
+def actor_of(account: Account) -> simulator.User:
+    """Return who the visitor acts as: the chosen active user, else the owner."""
+    email = session.get(SESSION_ACTOR)
+    if isinstance(email, str) and account.has_user(email):
+        user = account.find(email)
+        if user.status is simulator.Status.ACTIVE:
+            return user
+    return account.owner
+
+
+def actor_email() -> str | None:
+    """Return the acting user's e-mail for service calls (``None``: the owner)."""
+    email = session.get(SESSION_ACTOR)
+    return email if isinstance(email, str) else None
+
+
+def act_as(email: str) -> None:
+    """Make the visitor act as this user from now on."""
+    session[SESSION_ACTOR] = email
+
+
+def forget_actor() -> None:
+    """Act as the account owner again."""
+    session.pop(SESSION_ACTOR, None)
+
+
+# --- notices --------------------------------------------------------------------------
+
+
+def notice(kind: str, code: str, **data: Any) -> None:
+    """Queue a notice for the next page: plain data, worded when shown."""
+    flash({"code": code, **data}, kind)
+
+
+def notice_refusal(error: RuleViolation | BulkRefused) -> None:
+    """Queue the localized rule text (and source link) of a refusal."""
+    if isinstance(error, BulkRefused):
+        results = [r.to_dict() for r in error.results if not r.ok]
+        notice("refusal", "bulk", results=results[:NOTICE_MAX_LINES])
+    elif error.rule_id == "invitation-blocked":
+        # The blockers are listed from the account when shown: a long list would
+        # not fit in the session cookie.
+        notice("refusal", "rule", rule=error.rule_id, params={"code": 1009})
+    else:
+        notice("refusal", "rule", rule=error.rule_id, params=plain(error.params))
+
+
+# --- guided mode ----------------------------------------------------------------------
+
+
+def guide_state() -> dict[str, Any] | None:
+    """Return the guide in the session: ``{"key", "ticked", "result"}``, or None."""
+    state = session.get(SESSION_GUIDE)
+    return state if isinstance(state, dict) and "key" in state else None
+
+
+def begin_guide(key: str) -> None:
+    """Follow the guide ``slug#section`` from its first step."""
+    session[SESSION_GUIDE] = {"key": key, "ticked": 0}
+
+
+def restart_guide() -> None:
+    """Untick every step of the guide being followed, if any."""
+    state = guide_state()
+    if state is not None:
+        begin_guide(state["key"])
+
+
+def end_guide() -> None:
+    """Stop following the guide."""
+    session.pop(SESSION_GUIDE, None)
+
+
+def guide_steps(key: str, lang: str) -> tuple[Any, Any] | None:
+    """Return the article and procedure section a guide follows, in ``lang``."""
+    ref = guides.parse_guide(key)
+    if ref is None:
+        return None
+    translation = get_library().translation(ref.slug, lang)
+    if translation is None:
+        return None
+    section = translation.article.section(ref.section)
+    if section is None or not section.procedure or not section.steps:
+        return None
+    return translation.article, section
+
+
+def signal(
+    name: str,
+    account: Account,
+    *,
+    kinds: Iterable[str] | None = None,
+    change: dict[str, Any] | None = None,
+) -> None:
+    """Tick the guide's steps covered by a sandbox signal; remember the outcome."""
+    state = guide_state()
+    if state is None:
+        return
+    found = guide_steps(state["key"], current_language())
+    if found is None:
+        return
+    steps = found[1].step_kinds
+    privileged = actor_of(account).role is not simulator.Role.MEMBER
+    covered = set(guides.signal_kinds(name, privileged=privileged))
+    if kinds is not None:
+        covered |= set(kinds)
+    before = int(state.get("ticked", 0))
+    ticked = guides.advance(steps, before, covered)
+    if ticked != before or (change and ticked == len(steps) and before < ticked):
+        state = {**state, "ticked": ticked}
+        if guides.is_complete(steps, ticked) and change is not None:
+            state["result"] = change
+        session[SESSION_GUIDE] = state
