@@ -2,7 +2,9 @@
 
 An :class:`SearchEngine` follows an index root's ``current`` link. Each thread keeps
 its own Whoosh searcher (searchers are not shared between threads) and reuses it
-until the link points at another build.
+until the link points at another build. Queries are scored from per-build arrays
+of term scores (:mod:`helpdesk.search.ranking`), shared by the threads and dropped
+with the build; Whoosh reads the index, stored fields and snippet positions.
 """
 
 from __future__ import annotations
@@ -19,9 +21,7 @@ from typing import Any
 from markupsafe import escape
 from whoosh import highlight, scoring
 from whoosh import index as whoosh_index
-from whoosh import query as wq
 from whoosh.analysis import Token
-from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
 
 from helpdesk.search import analysis
@@ -31,11 +31,13 @@ from helpdesk.search.query import (
     BM25_K1,
     Forms,
     ParsedQuery,
+    TermUnion,
     build_multilingual_query,
     build_query,
     content_words,
     parse_query,
 )
+from helpdesk.search.ranking import QueryTerm, TermScores, top
 from helpdesk.search.speller import Speller
 
 #: Length of a snippet (characters of text around the matches).
@@ -105,6 +107,16 @@ class _Opened:
     build: Path
     searcher: Searcher
     spellers: dict[str, Speller]
+    scores: TermScores
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A ranked document: its number, score and stored fields."""
+
+    docnum: int
+    score: float
+    stored: dict[str, Any]
 
 
 class SearchEngine:
@@ -124,7 +136,7 @@ class SearchEngine:
         self.stops = stops
         self.spelling = spelling
         self._local = threading.local()
-        self._vocabularies: dict[Path, dict[str, Speller]] = {}
+        self._shared: dict[Path, tuple[dict[str, Speller], TermScores]] = {}
         self._lock = threading.Lock()
         self._fragmenter = highlight.PinpointFragmenter(
             maxchars=SNIPPET_CHARS, surround=SNIPPET_SURROUND, autotrim=True
@@ -154,20 +166,27 @@ class SearchEngine:
             return opened
         if opened is not None:
             opened.searcher.close()
-        self._local.opened = _Opened(build, searcher, self._spellers(build))
+        spellers, scores = self._per_build(build)
+        self._local.opened = _Opened(build, searcher, spellers, scores)
         return self._local.opened
 
-    def _spellers(self, build: Path) -> dict[str, Speller]:
+    def _per_build(self, build: Path) -> tuple[dict[str, Speller], TermScores]:
+        """Return the spellers and term scores of a build, shared by threads.
+
+        Only the newest build's are kept here; a thread still on an older build
+        keeps its own reference until it moves on.
+        """
         with self._lock:
-            spellers = self._vocabularies.get(build)
-            if spellers is None:
+            shared = self._shared.get(build)
+            if shared is None:
                 try:
                     words = json.loads((build / VOCABULARY).read_text("utf-8"))
                 except (OSError, ValueError):
                     words = {}
                 spellers = {lang: Speller(words.get(lang, {})) for lang in words}
-                self._vocabularies = {build: spellers}
-            return spellers
+                shared = (spellers, TermScores(b=BM25_B, k1=BM25_K1))
+                self._shared = {build: shared}
+            return shared
 
     @property
     def available(self) -> bool:
@@ -216,7 +235,7 @@ class SearchEngine:
     def _run(
         self,
         opened: _Opened,
-        q: wq.Query | None,
+        q: TermUnion | None,
         parsed: ParsedQuery,
         lang: str,
         limit: int,
@@ -226,14 +245,17 @@ class SearchEngine:
     ) -> SearchResult:
         if q is None:
             return SearchResult(parsed.text, lang, 0, suggestion, [], page, 0)
-        # optimize=False: the union preloads every match anyway, and this way the
-        # collector counts them as it goes instead of a second pass for the total.
-        results = opened.searcher.search(q, limit=page * limit, optimize=False)
-        total = len(results)
+        searcher = opened.searcher
+        terms = [QueryTerm(t.fieldname, t.text, t.boost) for t in q.subqueries]
+        scores = opened.scores.scores(searcher, terms)
+        total = len(scores)
         pages = math.ceil(total / limit)
         start = (page - 1) * limit
-        page_hits = list(results[start : start + limit])
-        snippets = self._snippets(opened.searcher, q, page_hits)
+        page_hits = [
+            _Found(docnum, score, searcher.stored_fields(docnum))
+            for docnum, score in top(scores, page * limit)[start:]
+        ]
+        snippets = self._snippets(searcher, q, page_hits)
         hits = [
             self._hit(hit, snippet, url_for)
             for hit, snippet in zip(page_hits, snippets, strict=True)
@@ -241,7 +263,7 @@ class SearchEngine:
         return SearchResult(parsed.text, lang, total, suggestion, hits, page, pages)
 
     def _snippets(
-        self, searcher: Searcher, q: wq.Query, hits: list[WhooshHit]
+        self, searcher: Searcher, q: TermUnion, hits: list[_Found]
     ) -> list[str]:
         """Return a highlighted snippet per hit, from characters stored at index time.
 
@@ -261,7 +283,7 @@ class SearchEngine:
                 wanted.setdefault(fieldname, set()).add(text)
         tokens: dict[tuple[str, int], list[Token]] = {}
         for hit in hits:
-            lang = hit["lang"]
+            lang = hit.stored["lang"]
             for prefix in ("body", "lead"):
                 tokens[(f"{prefix}_{lang}", hit.docnum)] = []
         docnums = sorted({hit.docnum for hit in hits})
@@ -272,14 +294,15 @@ class SearchEngine:
                 _collect_chars(searcher, fieldname, text, docnums, tokens)
         snippets = []
         for hit in hits:
-            lang, snippet = hit["lang"], ""
+            stored = hit.stored
+            lang, snippet = stored["lang"], ""
             for prefix in ("body", "lead"):
                 fieldname = f"{prefix}_{lang}"
                 found = tokens.get((fieldname, hit.docnum))
                 if found:
-                    snippet = self._format(hit.get(fieldname, ""), found)
+                    snippet = self._format(stored.get(fieldname, ""), found)
                     break
-            snippets.append(snippet or _plain_snippet(hit.get(f"body_{lang}", "")))
+            snippets.append(snippet or _plain_snippet(stored.get(f"body_{lang}", "")))
         return snippets
 
     def _format(self, text: str, found: list[Token]) -> str:
@@ -295,9 +318,9 @@ class SearchEngine:
         return str(self._formatter.format(best))
 
     def _hit(
-        self, hit: WhooshHit, snippet: str, url_for: Callable[[str, str, str], str]
+        self, hit: _Found, snippet: str, url_for: Callable[[str, str, str], str]
     ) -> Hit:
-        stored = hit.fields()
+        stored = hit.stored
         lang, slug, section = stored["lang"], stored["slug"], stored["section"]
         return Hit(
             slug=slug,
@@ -307,7 +330,7 @@ class SearchEngine:
             heading=stored["heading"],
             url=url_for(lang, slug, section),
             snippet=snippet,
-            score=round(float(hit.score or 0.0), 4),
+            score=round(float(hit.score), 4),
         )
 
     def _corrections(

@@ -117,7 +117,9 @@ class TermUnion(wq.Or):
     Whoosh's default OR walks a tree of union matchers for every matching
     document; with a dozen terms over thousands of sections, preloading each
     term's scores is several times faster, and it counts the matches exactly as
-    it goes (no second pass for the total).
+    it goes (no second pass for the total). The engine goes further and scores
+    its terms from per-build arrays (:mod:`helpdesk.search.ranking`): every
+    subquery is a :class:`whoosh.query.Term`.
     """
 
     matcher_type = wq.Or.ARRAY_MATCHER
@@ -138,7 +140,7 @@ def build_query(
     forms: Forms = analysis.query_forms,
     stops: Callable[[str], frozenset[str]] = analysis.stop_words,
     corrections: Mapping[str, tuple[str, ...]] | None = None,
-) -> wq.Query | None:
+) -> TermUnion | None:
     """Return the query for one language, or None when nothing can match.
 
     Each word matches any of its forms (stem, folded word) in the heading or
@@ -165,7 +167,7 @@ def build_multilingual_query(
     languages: Iterable[str],
     forms: Forms = analysis.query_forms,
     stops: Callable[[str], frozenset[str]] = analysis.stop_words,
-) -> wq.Query | None:
+) -> TermUnion | None:
     """Return a query matching sections in any of ``languages``."""
     parts = [build_query(parsed, lang, forms, stops) for lang in languages]
     terms = [t for part in parts if part is not None for t in part.subqueries]
