@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from typing import Any
 
 from flask import Flask
@@ -26,6 +27,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
 
     from helpdesk import cli, content, errors, i18n, sandbox, security
     from helpdesk.views import pages
@@ -41,6 +44,21 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     _register_optional_areas(app)
     return app
+
+
+def _instance_secret_key(instance_path: str) -> str:
+    """Return the instance's secret key, creating it once (0600) if missing."""
+    path = os.path.join(instance_path, "secret_key")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        with open(path, encoding="ascii") as existing:
+            return existing.read().strip()
+    # Written through the exclusive create: of workers starting together, one writes.
+    with os.fdopen(fd, "w", encoding="ascii") as created:
+        created.write(secrets.token_urlsafe(48))
+    with open(path, encoding="ascii") as written:
+        return written.read().strip()
 
 
 def _register_optional_areas(app: Flask) -> None:

@@ -28,9 +28,9 @@ _INTEGER_KEYS = {
 def defaults() -> dict[str, Any]:
     """Return the default configuration (overridden by the environment, then tests)."""
     return {
-        # Replaced from the environment in production; a per-process random key would
-        # log every user out on restart and break sessions across gunicorn workers.
-        "SECRET_KEY": "dev-only-change-me",
+        # None: create_app reads (or creates once) a random key in the instance folder,
+        # shared by every gunicorn worker and kept across restarts.
+        "SECRET_KEY": None,
         "CONTENT_DIR": str(PROJECT_ROOT / "articles"),
         "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),

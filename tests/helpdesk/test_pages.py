@@ -190,3 +190,19 @@ def test_pages_send_security_headers(client):
 def test_pages_have_no_inline_script(client):
     body = client.get("/nl/articles/error-1009").get_data(as_text=True)
     assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body) is None
+
+
+def test_without_a_configured_key_the_instance_gets_a_private_random_one(tmp_path):
+    from helpdesk import create_app
+
+    instance = tmp_path / "inst"
+    first = create_app({"INSTANCE_PATH": str(instance), "SEARCH_AUTO_BUILD": False})
+    second = create_app({"INSTANCE_PATH": str(instance), "SEARCH_AUTO_BUILD": False})
+    key_file = instance / "secret_key"
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert len(first.config["SECRET_KEY"]) >= 48
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    other = create_app(
+        {"INSTANCE_PATH": str(tmp_path / "other"), "SEARCH_AUTO_BUILD": False}
+    )
+    assert other.config["SECRET_KEY"] != first.config["SECRET_KEY"]
