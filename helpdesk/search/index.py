@@ -26,9 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from whoosh import formats
 from whoosh import index as whoosh_index
 from whoosh.analysis import Analyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.system import pack_uint
 
 from helpdesk.content import Article, ContentLibrary
 from helpdesk.search import analysis
@@ -88,6 +90,54 @@ def sections(articles: Iterable[Article]) -> Iterator[SectionDoc]:
             )
 
 
+# The index formats below are pickled into the schema by reference: they must stay
+# in this module under these names.
+
+
+class CharacterPostings(formats.Characters):
+    """Whoosh's ``Characters`` format, fed in bulk by an analyzer that can.
+
+    An analyzer with ``word_positions(text)`` (ours) hands over each term's
+    places at once instead of one token at a time; the encoded postings are the
+    same. Any other analyzer goes through Whoosh's own code.
+    """
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
+        """Yield (term, frequency, weight, encoded places) for each term."""
+        bulk = getattr(analyzer, "word_positions", None)
+        if bulk is None or not isinstance(value, str):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost, encode = self.field_boost, self.encode
+        for word, places in bulk(value).items():
+            yield (word, len(places), float(len(places)) * boost, encode(places))
+
+
+class FrequencyPostings(formats.Frequency):
+    """Whoosh's ``Frequency`` format, fed in bulk like :class:`CharacterPostings`."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
+        """Yield (term, frequency, weight, encoded frequency) for each term."""
+        bulk = getattr(analyzer, "word_positions", None)
+        if bulk is None or not isinstance(value, str):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost = self.field_boost
+        for word, places in bulk(value).items():
+            freq = len(places)
+            yield (word, freq, float(freq) * boost, pack_uint(freq))
+
+
+def _bulk(field: Any) -> Any:
+    """Return ``field`` with its format swapped for the bulk-fed equivalent."""
+    bulk_format = {
+        formats.Characters: CharacterPostings,
+        formats.Frequency: FrequencyPostings,
+    }[type(field.format)]
+    field.format = bulk_format(field_boost=field.format.field_boost)
+    return field
+
+
 def make_schema(
     languages: Iterable[str], analyzer_for: Callable[[str], Analyzer]
 ) -> Schema:
@@ -106,12 +156,14 @@ def make_schema(
     }
     for lang in languages:
         language_analyzer = analyzer_for(lang)
-        fields[f"heading_{lang}"] = TEXT(analyzer=language_analyzer, phrase=False)
-        fields[f"body_{lang}"] = TEXT(
-            analyzer=language_analyzer, stored=True, chars=True
+        fields[f"heading_{lang}"] = _bulk(
+            TEXT(analyzer=language_analyzer, phrase=False)
         )
-        fields[f"lead_{lang}"] = TEXT(
-            analyzer=language_analyzer, stored=True, chars=True
+        fields[f"body_{lang}"] = _bulk(
+            TEXT(analyzer=language_analyzer, stored=True, chars=True)
+        )
+        fields[f"lead_{lang}"] = _bulk(
+            TEXT(analyzer=language_analyzer, stored=True, chars=True)
         )
         fields[f"codes_{lang}"] = KEYWORD
         fields[f"lead_codes_{lang}"] = KEYWORD

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Iterator
 
-from helpdesk.search.analysis import analyzer, fold, query_forms, stop_words
+import pytest
+from whoosh.analysis import RegexTokenizer, Token
+
+from helpdesk.search.analysis import (
+    WORD_PATTERN,
+    LanguageAnalyzer,
+    LanguageFilter,
+    analyzer,
+    fold,
+    query_forms,
+    stop_words,
+)
 
 
 def terms(lang: str, text: str) -> set[str]:
@@ -75,3 +86,43 @@ def test_analyzer_is_picklable_by_reference() -> None:
 
     restored = pickle.loads(pickle.dumps(analyzer("pl")))
     assert terms("pl", "użytkowników") == {t.text for t in restored("użytkowników")}
+
+
+CHAIN_TEXTS = [
+    ("pl", "Usuń użytkowników ŁÓDŹ, i się: don't x’y 1,009 #1009"),
+    ("nl", "Eén gebruiker ontkoppelen; de beheerde beheerder's account"),
+    ("en", "Don't unlink the users' accounts — deactivate them (error 1009)."),
+    ("en", ""),
+]
+
+
+def _dump(tokens: Iterator[Token]) -> list[tuple[object, ...]]:
+    names = ("text", "pos", "startchar", "endchar", "stopped", "boost", "original")
+    return [tuple(getattr(t, name, None) for name in names) for t in tokens]
+
+
+@pytest.mark.parametrize(("lang", "text"), CHAIN_TEXTS)
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"positions": True, "chars": True, "boosts": True, "mode": "index"},
+        {"positions": True, "removestops": False, "keeporiginal": True},
+        {"positions": True, "chars": True, "start_pos": 3, "start_char": 7},
+        {"tokenize": False, "positions": True, "chars": True},
+    ],
+)
+def test_one_pass_analyzer_equals_the_filter_chain(
+    lang: str, text: str, options: dict[str, object]
+) -> None:
+    chain = RegexTokenizer(WORD_PATTERN) | LanguageFilter(lang)
+    assert _dump(analyzer(lang)(text, **options)) == _dump(chain(text, **options))
+
+
+@pytest.mark.parametrize(("lang", "text"), CHAIN_TEXTS)
+def test_word_positions_equal_the_tokens(lang: str, text: str) -> None:
+    expected: dict[str, list[tuple[int, int, int]]] = {}
+    for t in analyzer(lang)(text, positions=True, chars=True):
+        expected.setdefault(t.text, []).append((t.pos, t.startchar, t.endchar))
+    found = LanguageAnalyzer(lang).word_positions(text)
+    assert list(found.items()) == list(expected.items())

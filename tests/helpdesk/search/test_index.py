@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
+from whoosh import index as whoosh_index
+from whoosh.analysis import RegexTokenizer
 
 from helpdesk import create_app
 from helpdesk.content import get_library
-from helpdesk.search import index, index_root, rebuild, search
+from helpdesk.search import analysis, index, index_root, rebuild, search
 
 
 @pytest.fixture
@@ -133,3 +135,62 @@ def test_searcher_follows_the_swap(app: Flask) -> None:
     with app.app_context():
         search("unlink", "en")
     assert engine._local.opened.build != before
+
+
+def test_bulk_indexing_writes_the_same_postings(tmp_path: Path) -> None:
+    """Our analyzer's fast path and Whoosh's token path index the same postings."""
+    docs = [
+        index.SectionDoc(
+            slug=f"s{i}",
+            section="a",
+            lang=lang,
+            title="T",
+            heading=heading,
+            body=body,
+            lead=body if i % 2 else "",
+            codes=("1009",) if i % 3 == 0 else (),
+            lead_codes=(),
+        )
+        for i, (lang, heading, body) in enumerate(
+            [
+                ("pl", "Usuń użytkowników", "Jak odłączyć użytkownika i się nie bać."),
+                ("nl", "Ontkoppelen", "Eén gebruiker; de beheerde beheerder."),
+                ("en", "Unlink users", "Don't unlink the users' accounts (1,009)."),
+                ("en", "Users", "users user users' user's"),
+            ]
+        )
+    ]
+    languages = ("en", "nl", "pl")
+
+    def chain(lang: str) -> RegexTokenizer:
+        return RegexTokenizer(analysis.WORD_PATTERN) | analysis.LanguageFilter(lang)
+
+    index.write_index(tmp_path / "bulk", docs, languages, analysis.analyzer)
+    index.write_index(tmp_path / "tokens", docs, languages, chain)
+    readers = [
+        whoosh_index.open_dir(str(tmp_path / name)).reader()
+        for name in ("bulk", "tokens")
+    ]
+    bulk, tokens = readers
+    for fieldname in bulk.schema.names():
+        if not bulk.schema[fieldname].indexed:
+            continue
+        terms = list(bulk.lexicon(fieldname))
+        assert terms == list(tokens.lexicon(fieldname))
+        for term in terms:
+            postings = []
+            for reader in readers:
+                matcher, found = reader.postings(fieldname, term), []
+                while matcher.is_active():
+                    found.append((matcher.id(), matcher.weight(), matcher.value()))
+                    matcher.next()
+                postings.append(found)
+            assert postings[0] == postings[1], (fieldname, term)
+        if bulk.schema[fieldname].scorable:
+            lengths = [
+                [r.doc_field_length(d, fieldname) for d in range(len(docs))]
+                for r in readers
+            ]
+            assert lengths[0] == lengths[1]
+    for reader in readers:
+        reader.close()
