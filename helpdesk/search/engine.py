@@ -13,7 +13,7 @@ import json
 import math
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -218,9 +218,9 @@ class SearchEngine:
             opened = self._opened()
         if opened is None or parsed.is_empty or lang not in self.languages:
             return empty
-        corrections = self._corrections(opened, parsed, lang)
+        corrections, related = self._corrections(opened, parsed, lang)
         suggestion = _suggestion(parsed, corrections)
-        q = build_query(parsed, lang, self.forms, self.stops, corrections)
+        q = build_query(parsed, lang, self.forms, self.stops, corrections, related)
         result = self._run(opened, q, parsed, lang, limit, page, suggestion, url_for)
         if result.total == 0 and page == 1:
             others = [other for other in self.languages if other != lang]
@@ -335,26 +335,63 @@ class SearchEngine:
 
     def _corrections(
         self, opened: _Opened, parsed: ParsedQuery, lang: str
-    ) -> dict[str, tuple[str, ...]]:
-        """Return a correction for each word that matches nothing in the index."""
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        """Return what to search instead of each word that matches nothing.
+
+        First: spelling corrections, shown as "did you mean". Second: the known
+        word inside a derived one (``heractiveren`` → ``activeren``), searched
+        silently, since the reader's word was not wrong.
+        """
         if not self.spelling:
-            return {}
+            return {}, {}
         speller = opened.spellers.get(lang)
         if speller is None:
-            return {}
+            return {}, {}
         reader = opened.searcher.reader()
+        field = f"body_{lang}"
         corrections: dict[str, tuple[str, ...]] = {}
+        related: dict[str, tuple[str, ...]] = {}
         for word in content_words(parsed, lang, self.stops):
             folded = analysis.fold(word)
             if folded in speller or word.isdigit():
                 continue
             forms = self.forms(lang, word)
-            if any((f"body_{lang}", form) in reader for form in forms):
+            if any((field, form) in reader for form in forms):
+                continue
+            inner = _without_prefix(forms, lambda form: (field, form) in reader)
+            if inner:
+                related[word] = inner
                 continue
             fixed = speller.correct(folded)
             if fixed is not None:
                 corrections[word] = (fixed,)
-        return corrections
+        return corrections, related
+
+
+#: A derived word is a known word behind a short prefix: re-, her-, de-, prze-, od-.
+MAX_PREFIX = 4
+#: The known word inside must be long enough to mean the same thing.
+MIN_INNER = 5
+
+
+def _without_prefix(
+    forms: Iterable[str], indexed: Callable[[str], bool]
+) -> tuple[str, ...]:
+    """Return the indexed forms left when a short prefix is taken off ``forms``.
+
+    The index term itself is returned (a stem or a folded word), and the query
+    builder searches it as one of the word's forms.
+    """
+    found: list[str] = []
+    for form in forms:
+        for cut in range(1, MAX_PREFIX + 1):
+            inner = form[cut:]
+            if len(inner) < MIN_INNER:
+                break
+            if indexed(inner):
+                found.append(inner)
+                break
+    return tuple(dict.fromkeys(found))
 
 
 def _suggestion(

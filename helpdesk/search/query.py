@@ -140,20 +140,24 @@ def build_query(
     forms: Forms = analysis.query_forms,
     stops: Callable[[str], frozenset[str]] = analysis.stop_words,
     corrections: Mapping[str, tuple[str, ...]] | None = None,
+    related: Mapping[str, tuple[str, ...]] | None = None,
 ) -> TermUnion | None:
     """Return the query for one language, or None when nothing can match.
 
     Each word matches any of its forms (stem, folded word) in the heading or
     body (or the article's lead, on its first section); words the speller
-    corrected also match their corrections. Error codes match exactly. The
-    scores of all matching terms add up.
+    corrected also match their corrections, and ``related`` gives index terms
+    (already analysed) to search for a word as well. Error codes match exactly.
+    The scores of all matching terms add up.
     """
     corrections = corrections or {}
+    related = related or {}
     terms: list[wq.Query] = []
     for word in content_words(parsed, lang, stops):
         terms += _word_terms(lang, dict.fromkeys(forms(lang, word)))
         for fixed in corrections.get(word, ()):
             terms += _word_terms(lang, forms(lang, fixed), CORRECTION_BOOST)
+        terms += _word_terms(lang, related.get(word, ()), CORRECTION_BOOST)
     for code in parsed.codes:
         terms.append(wq.Term(f"lead_codes_{lang}", code, boost=LEAD_CODE_BOOST))
         terms.append(wq.Term(f"codes_{lang}", code, boost=CODE_BOOST))

@@ -75,7 +75,10 @@ class Speller:
             candidates.update(self._index.get(deleted, ()))
         best: tuple[int, int, str] | None = None
         for candidate in candidates:
-            if max_edits(candidate) < 1:
+            # Typos rarely hit the first letter, and a different first letter often
+            # means a different word (reaktywacja is not dezaktywacja): the usual
+            # prefix length of 1 of fuzzy search (Whoosh's FuzzyTerm, Elasticsearch).
+            if max_edits(candidate) < 1 or candidate[0] != folded[0]:
                 continue
             dist = distance(folded, candidate)
             if dist > min(edits, max_edits(candidate)):

@@ -61,6 +61,28 @@ def test_no_suggestion_for_correct_words(search_app: Flask) -> None:
     assert run(search_app, "reactivate", "en").suggestion is None
 
 
+@pytest.mark.parametrize(
+    ("query", "lang"),
+    [("gebruiker heractiveren", "nl"), ("reaktywacja", "pl"), ("reactivation", "en")],
+)
+def test_a_derived_word_finds_its_base_word_without_a_correction(
+    search_app: Flask, query: str, lang: str
+) -> None:
+    # heractiveren is good Dutch for "activate again": it must not be "corrected"
+    # into its opposite (deactiveren), but found through the known word inside.
+    result = run(search_app, query, lang)
+    assert result.suggestion is None
+    assert keys(result)[0] == "remove-users#reactivate"
+
+
+def test_a_correction_keeps_the_first_letter() -> None:
+    from helpdesk.search.speller import Speller
+
+    speller = Speller({"dezaktywacja": ["dezaktywacja", 5], "reaktywuj": ["x", 1]})
+    assert speller.correct("rezaktywacja") is None
+    assert speller.correct("dezaktywcja") == "dezaktywacja"
+
+
 def test_other_languages_when_nothing_matches(search_app: Flask) -> None:
     result = run(search_app, "gebruiker ontkoppelen", "en")
     assert result.total > 0
