@@ -1,6 +1,9 @@
 """Measure search quality: MRR@5 and success@1, ours versus a StandardAnalyzer index.
 
-Usage: ``.venv/bin/python bench/search_quality.py [--queries FILE] [--verbose]``
+Usage: ``.venv/bin/python bench/search_quality.py [--queries FILE ...] [--verbose]``
+
+By default both query sets run: the public one and the held-out one written for
+this bench (``bench/heldout_queries.jsonl``), each printed with the baseline.
 
 Both indexes are built from the articles into a temporary folder, with the same
 schema, fields and query building; only the analysis differs (ours: per-language
@@ -28,6 +31,7 @@ from helpdesk.search.engine import SearchEngine  # noqa: E402
 from helpdesk.settings import LANGUAGES, PROJECT_ROOT  # noqa: E402
 
 DEFAULT_QUERIES = PROJECT_ROOT.parent / "shared" / "eval" / "search_queries.jsonl"
+HELDOUT_QUERIES = Path(__file__).resolve().parent / "heldout_queries.jsonl"
 TOP = 5
 
 
@@ -77,34 +81,13 @@ def summarize(ranks: list[float]) -> tuple[float, float]:
     return sum(ranks) / len(ranks), sum(r == 1.0 for r in ranks) / len(ranks)
 
 
-def main() -> None:
-    """Build both indexes, run every query on each, print the table."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--queries", type=Path, default=DEFAULT_QUERIES)
-    parser.add_argument("--verbose", action="store_true", help="show every miss")
-    args = parser.parse_args()
-    queries = [
-        json.loads(line)
-        for line in args.queries.read_text("utf-8").splitlines()
-        if line.strip()
-    ]
-    library = ContentLibrary.load(PROJECT_ROOT / "articles", LANGUAGES)
-    with tempfile.TemporaryDirectory(prefix="search-quality-") as tmp:
-        ours = build_engine(Path(tmp) / "ours", library, analysis.analyzer)
-        baseline = build_engine(
-            Path(tmp) / "baseline",
-            library,
-            lambda lang: analysis.baseline_analyzer(),
-            forms=standard_forms,
-            stops=no_stops,
-            spelling=False,
-        )
-        our_ranks = evaluate(ours, queries)
-        base_ranks = evaluate(baseline, queries)
-    print(f"queries: {args.queries} ({len(queries)})")
-    versions = analysis.SNOWBALL_VERSION, analysis.ANALYZER_VERSION
-    print("snowballstemmer {}, analyzer v{}".format(*versions))
-    print("ours: per-language analysis; base: Whoosh StandardAnalyzer")
+def report(
+    path: Path, queries: list[dict], ours: SearchEngine, baseline: SearchEngine
+) -> tuple[list[float], list[float]]:
+    """Print one query set's table (ours beside the baseline) and its misses."""
+    our_ranks = evaluate(ours, queries)
+    base_ranks = evaluate(baseline, queries)
+    print(f"queries: {path} ({len(queries)})")
     header = "{:<8}{:>4}  {:>7}{:>7}  |  {:>10}{:>9}".format(
         "lang", "n", "MRR@5", "S@1", "base MRR@5", "base S@1"
     )
@@ -118,12 +101,55 @@ def main() -> None:
         bmrr, bs1 = summarize(base)
         row = (lang, len(mine), mrr, s1, bmrr, bs1)
         print("{:<8}{:>4}  {:>7.3f}{:>7.3f}  |  {:>10.3f}{:>9.3f}".format(*row))
-    misses = [q for q in queries if q["found"][id(ours)][0] != 1]
-    if misses:
-        print(f"\nnot first with our analysis: {len(misses)}")
-        for item in misses if args.verbose else misses[:10]:
-            rank, top = item["found"][id(ours)]
-            print(f"  [{item['lang']}] {item['q']!r}: rank {rank}, top {top}")
+    return all_ours, all_base
+
+
+def main() -> None:
+    """Build both indexes, run every query set on each, print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--queries",
+        type=Path,
+        nargs="+",
+        default=[DEFAULT_QUERIES, HELDOUT_QUERIES],
+        help="query files (default: the public and the held-out set)",
+    )
+    parser.add_argument("--verbose", action="store_true", help="show every miss")
+    args = parser.parse_args()
+    sets = [
+        (
+            path,
+            [
+                json.loads(line)
+                for line in path.read_text("utf-8").splitlines()
+                if line.strip()
+            ],
+        )
+        for path in args.queries
+    ]
+    library = ContentLibrary.load(PROJECT_ROOT / "articles", LANGUAGES)
+    versions = analysis.SNOWBALL_VERSION, analysis.ANALYZER_VERSION
+    print("snowballstemmer {}, analyzer v{}".format(*versions))
+    print("ours: per-language analysis; base: Whoosh StandardAnalyzer")
+    with tempfile.TemporaryDirectory(prefix="search-quality-") as tmp:
+        ours = build_engine(Path(tmp) / "ours", library, analysis.analyzer)
+        baseline = build_engine(
+            Path(tmp) / "baseline",
+            library,
+            lambda lang: analysis.baseline_analyzer(),
+            forms=standard_forms,
+            stops=no_stops,
+            spelling=False,
+        )
+        for path, queries in sets:
+            print()
+            report(path, queries, ours, baseline)
+            misses = [q for q in queries if q["found"][id(ours)][0] != 1]
+            if misses:
+                print(f"\nnot first with our analysis: {len(misses)}")
+                for item in misses if args.verbose else misses[:10]:
+                    rank, top = item["found"][id(ours)]
+                    print(f"  [{item['lang']}] {item['q']!r}: rank {rank}, top {top}")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from whoosh.analysis import Analyzer, Filter, RegexTokenizer, StandardAnalyzer, 
 from whoosh.lang.stopwords import stoplists
 
 #: Bump when the analysis changes in a way that changes the indexed terms.
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4
 #: The snowballstemmer release the stems come from; an index records it.
 SNOWBALL_VERSION: str = metadata.version("snowballstemmer")
 
@@ -84,14 +84,33 @@ def word_forms(lang: str, word: str) -> tuple[str, ...]:
     return (stemmed,) if stemmed == folded else (stemmed, folded)
 
 
+#: Words of questions and contractions that Whoosh's lists lack: a reader asks
+#: "waarom ..." or "why can't I ..." around the words that say what the page is
+#: about. (Polish question words are in ``stopwords_pl.txt``.)
+EXTRA_STOP_WORDS = {
+    "en": (
+        "can't cannot couldn't don't doesn't didn't won't isn't aren't wasn't "
+        "i'm i've it's what's"
+    ),
+    "nl": "welk welke waarom waar wanneer hebt",
+}
+
+
 @lru_cache(maxsize=8)
 def stop_words(lang: str) -> frozenset[str]:
-    """Return the stop words of ``lang`` (Whoosh's for en/nl, ours for pl)."""
+    """Return the stop words of ``lang`` (Whoosh's for en/nl, ours for pl).
+
+    Each also without diacritics (``się`` typed as ``sie``), and with a typewriter
+    apostrophe for a typographic one, as readers type them.
+    """
     if lang == "pl":
         text = files("helpdesk.search").joinpath("stopwords_pl.txt").read_text("utf-8")
-        words = (line.strip() for line in text.splitlines())
-        return frozenset(w for w in words if w and not w.startswith("#"))
-    return frozenset(stoplists[lang])
+        lines = (line.strip() for line in text.splitlines())
+        listed = {w for w in lines if w and not w.startswith("#")}
+    else:
+        listed = set(stoplists[lang]) | set(EXTRA_STOP_WORDS.get(lang, "").split())
+    variants = {fold(w) for w in listed} | {w.replace("'", "’") for w in listed}
+    return frozenset(listed | variants)
 
 
 class LanguageFilter(Filter):

@@ -218,9 +218,11 @@ class SearchEngine:
             opened = self._opened()
         if opened is None or parsed.is_empty or lang not in self.languages:
             return empty
-        corrections, related = self._corrections(opened, parsed, lang)
+        corrections, related, variants, parts = self._corrections(opened, parsed, lang)
         suggestion = _suggestion(parsed, corrections)
-        q = build_query(parsed, lang, self.forms, self.stops, corrections, related)
+        q = build_query(
+            parsed, lang, self.forms, self.stops, corrections, related, variants, parts
+        )
         result = self._run(opened, q, parsed, lang, limit, page, suggestion, url_for)
         if result.total == 0 and page == 1:
             others = [other for other in self.languages if other != lang]
@@ -335,38 +337,70 @@ class SearchEngine:
 
     def _corrections(
         self, opened: _Opened, parsed: ParsedQuery, lang: str
-    ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-        """Return what to search instead of each word that matches nothing.
+    ) -> tuple[Rewrites, Rewrites, Rewrites, Rewrites]:
+        """Return what to search besides (or instead of) each word of the query.
 
-        First: spelling corrections, shown as "did you mean". Second: the known
-        word inside a derived one (``heractiveren`` → ``activeren``), searched
-        silently, since the reader's word was not wrong.
+        First: spelling corrections, shown as "did you mean". Second, searched
+        silently since the reader's word was not wrong: the known word inside a
+        derived one (``heractiveren`` → ``activeren``), known words of the same
+        family (``wyłączyć`` → ``wyłączone``), the parts of a compound
+        (``gebruikersaccount`` → ``gebruikers account``, returned fourth: the two
+        parts share the weight of one word). Third, searched as the word itself:
+        the forms of a known word's usual spelling, for a word typed without its
+        diacritics (``uzytkownikow`` stems as ``użytkowników``).
         """
         if not self.spelling:
-            return {}, {}
+            return {}, {}, {}, {}
         speller = opened.spellers.get(lang)
         if speller is None:
-            return {}, {}
+            return {}, {}, {}, {}
         reader = opened.searcher.reader()
         field = f"body_{lang}"
+
+        def indexed(form: str) -> bool:
+            return (field, form) in reader
+
         corrections: dict[str, tuple[str, ...]] = {}
         related: dict[str, tuple[str, ...]] = {}
+        variants: dict[str, tuple[str, ...]] = {}
+        compounds: dict[str, tuple[str, ...]] = {}
         for word in content_words(parsed, lang, self.stops):
             folded = analysis.fold(word)
-            if folded in speller or word.isdigit():
+            if word.isdigit():
                 continue
             forms = self.forms(lang, word)
-            if any((field, form) in reader for form in forms):
+            if folded in speller:
+                spelling = speller.spelling(folded).lower()
+                if spelling != word:
+                    extra = [f for f in self.forms(lang, spelling) if f not in forms]
+                    if extra:
+                        variants[word] = tuple(dict.fromkeys(extra))
                 continue
-            inner = _without_prefix(forms, lambda form: (field, form) in reader)
+            if any(indexed(form) for form in forms):
+                continue
+            inner = _without_prefix(forms, indexed)
             if inner:
                 related[word] = inner
                 continue
             fixed = speller.correct(folded)
+            if fixed is not None and _same_beginning(folded, analysis.fold(fixed)):
+                corrections[word] = (fixed,)  # a typo in the ending
+                continue
+            inner = _family(folded, speller, lambda w: self.forms(lang, w))
+            if inner:
+                related[word] = inner
+                continue
+            parts = _compound(folded, lambda w: self.forms(lang, w), indexed)
+            if parts:
+                compounds[word] = parts
+                continue
             if fixed is not None:
                 corrections[word] = (fixed,)
-        return corrections, related
+        return corrections, related, variants, compounds
 
+
+#: What to search for a query word, by word: index terms.
+Rewrites = dict[str, tuple[str, ...]]
 
 #: A derived word is a known word behind a short prefix: re-, her-, de-, prze-, od-.
 MAX_PREFIX = 4
@@ -392,6 +426,67 @@ def _without_prefix(
                 found.append(inner)
                 break
     return tuple(dict.fromkeys(found))
+
+
+#: Words of one family share a long beginning: wyłączyć, wyłączone; deactiveren,
+#: deactiveert. Shared: all but the last few letters, and at least this many.
+MIN_SHARED = 6
+#: Letters of a word's ending that inflection and derivation may change.
+MAX_ENDING = 3
+#: Known words of a family searched for an unknown word.
+MAX_FAMILY = 4
+
+
+def _same_beginning(folded: str, fixed: str) -> bool:
+    """Return whether ``fixed`` keeps all but the ending of ``folded``."""
+    shared = max(MIN_SHARED, len(folded) - MAX_ENDING)
+    return fixed[:shared] == folded[:shared]
+
+
+def _family(
+    folded: str, speller: Speller, forms: Callable[[str], tuple[str, ...]]
+) -> tuple[str, ...]:
+    """Return the forms of known words that share all but the ending of ``folded``.
+
+    A light stemmer against the index's own words, for the forms the Snowball
+    stemmer does not bring together (an unknown inflection, a typo in the
+    ending). The longest shared beginning wins: its words are the closest kin.
+    """
+    shortest = max(MIN_SHARED, len(folded) - MAX_ENDING)
+    for length in range(len(folded) - 1, shortest - 1, -1):
+        kin = speller.starting_with(folded[:length], MAX_FAMILY)
+        if kin:
+            found = [form for word in kin for form in forms(word.lower()) if form]
+            return tuple(dict.fromkeys(found))
+    return ()
+
+
+#: Each part of a compound is a word of its own, at least this long.
+MIN_PART = 4
+
+
+def _compound(
+    folded: str,
+    forms: Callable[[str], tuple[str, ...]],
+    indexed: Callable[[str], bool],
+) -> tuple[str, ...]:
+    """Return the forms of the two indexed words a compound is made of, or ().
+
+    Dutch (like German) writes compounds as one word, often with a linking
+    ``s``: ``gebruikersaccount`` is ``gebruikers`` + ``account``, and
+    ``vergaderruimte`` is ``vergader`` + ``ruimte``. The longest known head wins.
+    """
+    for cut in range(len(folded) - MIN_PART, MIN_PART - 1, -1):
+        head, tail = folded[:cut], folded[cut:]
+        tail_forms = [f for f in forms(tail) if f and indexed(f)]
+        if not tail_forms:
+            continue
+        heads = [head, head[:-1]] if head.endswith("s") else [head]
+        for candidate in heads:
+            head_forms = [f for f in forms(candidate) if f and indexed(f)]
+            if head_forms and len(candidate) >= MIN_PART:
+                return tuple(dict.fromkeys(head_forms + tail_forms))
+    return ()
 
 
 def _suggestion(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 
 #: Shortest word the speller corrects; shorter words have too many neighbours.
@@ -57,6 +58,7 @@ class Speller:
         for word in self._words:
             for deleted in _deletes(word, max_edits(word)):
                 self._index.setdefault(deleted, []).append(word)
+        self._sorted = sorted(self._words)
 
     def __contains__(self, folded: object) -> bool:
         return folded in self._words
@@ -64,6 +66,17 @@ class Speller:
     def spelling(self, folded: str) -> str:
         """Return the usual spelling of a known folded word."""
         return self._words[folded][0]
+
+    def starting_with(self, prefix: str, limit: int) -> list[str]:
+        """Return the spellings of the commonest known words beginning ``prefix``."""
+        found = []
+        for i in range(bisect_left(self._sorted, prefix), len(self._sorted)):
+            word = self._sorted[i]
+            if not word.startswith(prefix):
+                break
+            found.append(word)
+        found.sort(key=lambda w: (-self._words[w][1], w))
+        return [self._words[w][0] for w in found[:limit]]
 
     def correct(self, folded: str) -> str | None:
         """Return the spelling of the closest known word, or None."""

@@ -126,3 +126,27 @@ def test_word_positions_equal_the_tokens(lang: str, text: str) -> None:
         expected.setdefault(t.text, []).append((t.pos, t.startchar, t.endchar))
     found = LanguageAnalyzer(lang).word_positions(text)
     assert list(found.items()) == list(expected.items())
+
+
+@pytest.mark.parametrize(
+    ("lang", "word"),
+    [
+        ("pl", "dlaczego"),  # a question word
+        ("pl", "mogę"),
+        ("pl", "moge"),  # typed without diacritics
+        ("pl", "sie"),  # się without diacritics
+        ("nl", "waarom"),
+        ("nl", "welke"),
+        ("en", "can't"),
+        ("en", "don’t"),  # typographic apostrophe
+    ],
+)
+def test_question_words_and_unaccented_stop_words_are_dropped(
+    lang: str, word: str
+) -> None:
+    assert word in stop_words(lang)
+    assert terms(lang, f"{word} usuń") == terms(lang, "usuń")
+
+
+def test_negation_is_not_a_polish_stop_word() -> None:
+    assert "nie" not in stop_words("pl")
