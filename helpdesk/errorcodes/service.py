@@ -191,7 +191,7 @@ def code_page(
     """
     code = codes.parse_code(segment)
     if code is not None and segment != str(code):
-        return Redirect(code, {k: v for k, v in args.items() if isinstance(v, str)})
+        return Redirect(code, _page_query(args))
     library = get_library()
     translation = (
         codes.diagnosing_article(library, code, lang) if code is not None else None
@@ -220,6 +220,23 @@ def code_page(
         reproduce=reproduce,
         diagnosable=can_diagnose(code),
     )
+
+
+#: The query fields a code page reads; a redirect keeps these and no others.
+PAGE_FIELDS = (*questionnaire.LIMITS, "addons", questionnaire.SUBMITTED, "q")
+
+
+def _page_query(args: Mapping[str, str]) -> dict[str, str]:
+    """Return the fields of ``args`` the code page reads, in the order given.
+
+    Anything else (``code``, ``lang_code``, ``_external``…) would clash with the
+    URL's own values when the redirect is built.
+    """
+    return {
+        name: value
+        for name, value in args.items()
+        if name in PAGE_FIELDS and isinstance(value, str)
+    }
 
 
 def can_diagnose(code: int) -> bool:

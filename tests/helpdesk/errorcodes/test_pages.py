@@ -71,6 +71,17 @@ def test_a_grouped_code_in_the_url_redirects_to_the_plain_one(
 
 
 @pytest.mark.parametrize(
+    "query", ["code=x", "lang_code=de", "_external=1", "_anchor=top", "_method=POST"]
+)
+def test_the_grouped_code_redirect_keeps_only_the_fields_the_page_reads(
+    client: FlaskClient, query: str
+) -> None:
+    response = client.get(f"/en/errors/1,009?{query}&rooms=2&q=1%2C009")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/en/errors/1009?rooms=2&q=1,009"
+
+
+@pytest.mark.parametrize(
     ("lang", "title", "own"),
     [
         ("en", "Zoom error code 1009", "not on the account that invited you"),
