@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 import simulator
 from helpdesk.sandbox import messages
@@ -159,6 +159,21 @@ def describe_event(event: dict[str, Any]) -> str:
             str(target), int(d.get("applied", 0)), int(d.get("failed", 0))
         )
     return f"{action} {target}"
+
+
+def deactivated_since(day: int) -> str:
+    """Return when a user was deactivated, for the Users list.
+
+    Accounts loaded with ``deactivated_days_ago`` have users deactivated before the
+    sandbox clock started (day 0): "12 days before the start", not "since day -12".
+    """
+    if day < 0:
+        return ngettext(
+            "%(num)d day before the start", "%(num)d days before the start", -day
+        )
+    if day == 0:
+        return _("since the start")
+    return _("since day %(day)s", day=format_number(day))
 
 
 def license_line(email: str, license: Any, webinar: Any) -> str:

@@ -24,7 +24,7 @@ from helpdesk.i18n import current_language
 from helpdesk.sandbox import guide as guides
 from helpdesk.sandbox import messages, service
 from helpdesk.sandbox.notices import word_notice
-from helpdesk.sandbox.wording import describe_change
+from helpdesk.sandbox.wording import deactivated_since, describe_change
 from helpdesk.views.sandbox.state import actor_of, guide_state, guide_steps
 from simulator import Account, UnknownRoom, UnknownUser
 
@@ -45,6 +45,7 @@ def render(template: str, sandbox: service.Sandbox, **context: Any) -> str:
         status_labels={
             s.value: messages.status_label(s.value) for s in simulator.Status
         },
+        deactivated_since=deactivated_since,
         **context,
     )
 

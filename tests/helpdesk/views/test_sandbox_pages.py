@@ -279,3 +279,20 @@ def test_big_outcomes_fit_in_the_session_cookie(
     assert response.status_code == 302
     assert client.get(response.headers["Location"]).status_code == 200
     assert len(sandbox_account(app, client).users) < 10
+
+
+@pytest.mark.parametrize(
+    ("lang", "wording"),
+    [
+        ("en", "(12 days before the start)"),
+        ("nl", "(12 dagen voor de start)"),
+        ("pl", "(12 dni przed startem)"),
+    ],
+)
+def test_a_user_deactivated_before_day_0_is_described_in_words(
+    client: FlaskClient, lang: str, wording: str
+) -> None:
+    start(client, lang)
+    page = text(client.get(f"/{lang}/sandbox/users?q=bob"))
+    assert wording in page
+    assert "-12" not in page
