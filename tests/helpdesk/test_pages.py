@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
 from helpdesk.settings import LANGUAGES
 
@@ -206,3 +207,26 @@ def test_without_a_configured_key_the_instance_gets_a_private_random_one(tmp_pat
         {"INSTANCE_PATH": str(tmp_path / "other"), "SEARCH_AUTO_BUILD": False}
     )
     assert other.config["SECRET_KEY"] != first.config["SECRET_KEY"]
+
+
+def test_the_article_list_has_no_heading_level_skipped(client: FlaskClient) -> None:
+    body = client.get("/en/articles/").get_data(as_text=True)
+    levels = [int(n) for n in re.findall(r"<h([1-6])\b", body)]
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+
+
+@pytest.mark.parametrize(
+    ("path", "link", "current"),
+    [
+        ("/en/articles/", "/en/articles/", "page"),
+        ("/en/articles/error-1009", "/en/articles/", "true"),
+        ("/en/sandbox/users", "/en/sandbox/", "true"),
+    ],
+)
+def test_the_main_navigation_marks_the_current_area(
+    client: FlaskClient, path: str, link: str, current: str
+) -> None:
+    body = client.get(path).get_data(as_text=True)
+    nav = body.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
+    assert f'<a href="{link}" aria-current="{current}">' in nav
