@@ -57,7 +57,7 @@ translations: $(STAMP) ## Extract, update and compile the catalogs
 	$(PY) -m babel.messages.frontend extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o translations/messages.pot --no-location --sort-output --omit-header .
 	for lang in $$($(PY) -c 'from helpdesk.settings import LANGUAGES; print(*[l for l in LANGUAGES if l != "en"])'); do \
 	  if [ -f translations/$$lang/LC_MESSAGES/messages.po ]; then \
-	    $(PY) -m babel.messages.frontend update -i translations/messages.pot -d translations -l $$lang --no-fuzzy-matching; \
+	    $(PY) -m babel.messages.frontend update -i translations/messages.pot -d translations -l $$lang --no-fuzzy-matching --ignore-obsolete; \
 	  else \
 	    $(PY) -m babel.messages.frontend init -i translations/messages.pot -d translations -l $$lang; \
 	  fi; \

@@ -22,7 +22,7 @@ from helpdesk.i18n_check import catalog_problems
 def test_polish_plurals_follow_the_three_forms(app, count, expected):
     with app.test_request_context("/pl/"), force_locale("pl"):
         assert (
-            ngettext("%(count)s article", "%(count)s articles", count, count=count)
+            ngettext("%(total)s article", "%(total)s articles", count, total=count)
             == expected
         )
 
@@ -33,7 +33,7 @@ def test_polish_plurals_follow_the_three_forms(app, count, expected):
 def test_dutch_plurals(app, count, expected):
     with app.test_request_context("/nl/"), force_locale("nl"):
         assert (
-            ngettext("%(count)s article", "%(count)s articles", count, count=count)
+            ngettext("%(total)s article", "%(total)s articles", count, total=count)
             == expected
         )
 
