@@ -284,6 +284,23 @@ def list_users(sandbox_id: str, status: str | None = None) -> list[dict[str, Any
     return [u for u in users if status is None or u["status"] == status]
 
 
+def users_on_tab(account: Account, tab: str, query: str = "") -> list[simulator.User]:
+    """Return the users a tab of the Users page lists, in account order.
+
+    The Users tab lists everyone who has activated their account (active or
+    deactivated), the Pending tab everyone else; ``query`` matches any part of
+    the e-mail address, case-insensitively.
+    """
+    pending = tab == "pending"
+    needle = query.casefold()
+    return [
+        user
+        for user in account.users
+        if (user.status is simulator.Status.PENDING) == pending
+        and needle in user.email.casefold()
+    ]
+
+
 def reset(sandbox_id: str) -> Sandbox:
     """Put the sandbox back to the account it was created with."""
     return _sandbox(get_store().reset(sandbox_id))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-import simulator
 from helpdesk.sandbox import consequences, preview, service
 from helpdesk.sandbox import guide as guides
 from helpdesk.sandbox.notices import refusal_view
@@ -32,12 +31,7 @@ def users() -> str:
     """Show User Management → Users (Users tab), with search and bulk buttons."""
     sandbox = load_sandbox()
     query = request.args.get("q", "").strip()[:254]
-    listed = [
-        u
-        for u in sandbox.account.users
-        if u.status is not simulator.Status.PENDING
-        and query.casefold() in u.email.casefold()
-    ]
+    listed = service.users_on_tab(sandbox.account, "users", query)
     signal("search" if query else "users-page", sandbox.account)
     return render(
         "sandbox/users.html",
@@ -53,7 +47,7 @@ def users() -> str:
 def pending() -> str:
     """Show the Pending tab: users who have not activated their account."""
     sandbox = load_sandbox()
-    listed = [u for u in sandbox.account.users if u.status is simulator.Status.PENDING]
+    listed = service.users_on_tab(sandbox.account, "pending")
     signal("pending-tab", sandbox.account)
     return render(
         "sandbox/users.html",
