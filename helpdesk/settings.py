@@ -19,7 +19,10 @@ _ENVIRONMENT = {
     "HELPDESK_SANDBOX_TTL_SECONDS": "SANDBOX_TTL_SECONDS",
     "HELPDESK_MAX_CONTENT_LENGTH": "MAX_CONTENT_LENGTH",
     "HELPDESK_SANDBOX_MAX_COUNT": "SANDBOX_MAX_COUNT",
+    # Behind HTTPS, cookies (session, language) are sent over HTTPS only.
+    "HELPDESK_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
 }
+_BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE"}
 _INTEGER_KEYS = {
     "SANDBOX_TTL_SECONDS", "MAX_CONTENT_LENGTH", "SANDBOX_MAX_COUNT",
 }  # fmt: skip
@@ -61,5 +64,7 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
             value: Any = environ[variable]
             if key in _INTEGER_KEYS:
                 value = int(value)
+            elif key in _BOOLEAN_KEYS:
+                value = value.strip().lower() in {"1", "true", "yes", "on"}
             config[key] = value
     return config

@@ -230,3 +230,23 @@ def test_the_main_navigation_marks_the_current_area(
     body = client.get(path).get_data(as_text=True)
     nav = body.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
     assert f'<a href="{link}" aria-current="{current}">' in nav
+
+
+@pytest.mark.parametrize(
+    ("value", "secure"), [("1", True), ("true", True), ("0", False)]
+)
+def test_secure_cookies_are_switched_on_from_the_environment(value, secure):
+    from helpdesk.settings import from_environment
+
+    config = from_environment({"HELPDESK_SECURE_COOKIES": value})
+    assert config["SESSION_COOKIE_SECURE"] is secure
+
+
+def test_the_environment_overrides_the_defaults(tmp_path, monkeypatch):
+    from helpdesk import create_app
+
+    monkeypatch.setenv("HELPDESK_SANDBOX_TTL_SECONDS", "60")
+    monkeypatch.setenv("HELPDESK_SECURE_COOKIES", "1")
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SEARCH_AUTO_BUILD": False})
+    assert app.config["SANDBOX_TTL_SECONDS"] == 60
+    assert app.config["SESSION_COOKIE_SECURE"] is True
