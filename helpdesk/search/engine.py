@@ -29,6 +29,7 @@ from helpdesk.search.index import VOCABULARY, current_build
 from helpdesk.search.query import (
     BM25_B,
     BM25_K1,
+    COORDINATION,
     Forms,
     ParsedQuery,
     TermUnion,
@@ -129,12 +130,14 @@ class SearchEngine:
         forms: Forms = analysis.query_forms,
         stops: Callable[[str], frozenset[str]] = analysis.stop_words,
         spelling: bool = True,
+        coordination: float = COORDINATION,
     ):
         self.root = root
         self.languages = languages
         self.forms = forms
         self.stops = stops
         self.spelling = spelling
+        self.coordination = coordination
         self._local = threading.local()
         self._shared: dict[Path, tuple[dict[str, Speller], TermScores]] = {}
         self._lock = threading.Lock()
@@ -248,8 +251,11 @@ class SearchEngine:
         if q is None:
             return SearchResult(parsed.text, lang, 0, suggestion, [], page, 0)
         searcher = opened.searcher
-        terms = [QueryTerm(t.fieldname, t.text, t.boost) for t in q.subqueries]
-        scores = opened.scores.scores(searcher, terms)
+        terms = [
+            QueryTerm(t.fieldname, t.text, t.boost, getattr(t, "word", -1))
+            for t in q.subqueries
+        ]
+        scores = opened.scores.scores(searcher, terms, self.coordination)
         total = len(scores)
         pages = math.ceil(total / limit)
         start = (page - 1) * limit

@@ -10,7 +10,10 @@ scores, times the term's boost, into one dictionary of documents; the number of
 matches is its size, and the top of the ranking is taken with a heap.
 
 The scores are exactly Whoosh's (same formula, same field lengths, same order of
-addition), and so is the order of equal scores (lower document number first).
+addition), and so is the order of equal scores (lower document number first);
+the engine then asks for coordination (:meth:`TermScores.scores`), which Whoosh
+does not have: a section's sum is scaled by the share of the query's words it
+matches.
 
 One :class:`TermScores` serves every thread searching one build: each thread
 reads postings with its own searcher, and entries, once published, are never
@@ -22,7 +25,8 @@ from __future__ import annotations
 import heapq
 import threading
 from array import array
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from whoosh.scoring import bm25
@@ -38,6 +42,8 @@ class QueryTerm(NamedTuple):
     fieldname: str
     text: str
     boost: float
+    #: The query word the term stands for (-1: none); see :meth:`TermScores.scores`.
+    word: int = -1
 
 
 class _Postings(NamedTuple):
@@ -118,14 +124,26 @@ class TermScores:
         return lengths
 
     def scores(
-        self, searcher: Searcher, terms: Iterable[QueryTerm]
+        self,
+        searcher: Searcher,
+        terms: Sequence[QueryTerm],
+        coordination: float = 0.0,
     ) -> dict[int, float]:
-        """Return the summed score of every document matching any of ``terms``."""
+        """Return the summed score of every document matching any of ``terms``.
+
+        With ``coordination``, a document matching ``m`` of the query's ``n``
+        words (see :attr:`QueryTerm.word`) has its score multiplied by
+        ``(m / n) ** coordination``: a section about all the words asked beats
+        one that repeats a few of them. 0 adds the scores alone, as Whoosh does.
+        """
         total: dict[int, float] = {}
-        for fieldname, text, boost in terms:
+        matched: dict[int, set[int]] = {}
+        for fieldname, text, boost, word in terms:
             docnums, scores = self.postings(searcher, fieldname, text)
             if not docnums:
                 continue
+            if coordination and word >= 0:
+                matched.setdefault(word, set()).update(docnums)
             get = total.get
             if boost == 1.0:
                 for docnum, score in zip(docnums, scores, strict=True):
@@ -133,6 +151,15 @@ class TermScores:
             else:
                 for docnum, score in zip(docnums, scores, strict=True):
                     total[docnum] = get(docnum, 0.0) + score * boost
+        words = len({term.word for term in terms if term.word >= 0})
+        if coordination and words > 1 and len(matched) > 1:
+            counts: Counter[int] = Counter()
+            for docnums in matched.values():
+                counts.update(docnums)
+            factors = [(m / words) ** coordination for m in range(words + 1)]
+            factors[0] = factors[1]  # terms of no word: as one word
+            for docnum, score in total.items():
+                total[docnum] = score * factors[counts[docnum]]
         return total
 
 

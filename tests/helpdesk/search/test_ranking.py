@@ -150,3 +150,43 @@ def test_threads_share_one_cache(search_app: Flask) -> None:
     for thread in threads:
         thread.join()
     assert len(results) == 80 and all(result == expected for result in results)
+
+
+def test_coordination_scales_by_the_share_of_words_matched(searcher: Searcher) -> None:
+    q = build_query(parse_query("reactivate users bulk"), "en")
+    assert q is not None
+    terms = [QueryTerm(t.fieldname, t.text, t.boost, t.word) for t in q.subqueries]
+    assert {term.word for term in terms} == {0, 1, 2}
+    scores = TermScores(b=BM25_B, k1=BM25_K1)
+    plain = scores.scores(searcher, terms)
+    coordinated = scores.scores(searcher, terms, coordination=0.5)
+    assert plain == scores.scores(searcher, terms, coordination=0.0)
+    assert plain.keys() == coordinated.keys()
+    counts = {1: 0, 2: 0, 3: 0}
+    for docnum, score in plain.items():
+        words = {
+            term.word
+            for term in terms
+            if docnum in scores.postings(searcher, term.fieldname, term.text).docnums
+        }
+        counts[len(words)] += 1
+        assert coordinated[docnum] == pytest.approx(score * (len(words) / 3) ** 0.5)
+    assert counts[1] and counts[2]  # the query tells sections apart
+
+
+def test_coordination_ignores_single_word_queries(searcher: Searcher) -> None:
+    q = build_query(parse_query("users"), "en")
+    assert q is not None
+    terms = [QueryTerm(t.fieldname, t.text, t.boost, t.word) for t in q.subqueries]
+    scores = TermScores(b=BM25_B, k1=BM25_K1)
+    assert scores.scores(searcher, terms, 0.5) == scores.scores(searcher, terms)
+
+
+def test_every_term_of_a_query_belongs_to_one_of_its_words() -> None:
+    parsed = parse_query("gebruikersaccount 1009 ontkoppelen")
+    q = build_query(parsed, "nl", parts={"gebruikersaccount": ("account",)})
+    assert q is not None
+    words = {(t.text, t.fieldname.split("_")[0]): t.word for t in q.subqueries}
+    assert words[("account", "body")] == words[("gebruikersaccount", "body")] == 0
+    assert words[("ontkoppel", "body")] == words[("ontkoppelen", "heading")] == 1
+    assert words[("1009", "codes")] == words[("1009", "lead")] == 2
