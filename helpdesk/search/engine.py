@@ -370,11 +370,17 @@ class SearchEngine:
         related: dict[str, tuple[str, ...]] = {}
         variants: dict[str, tuple[str, ...]] = {}
         compounds: dict[str, tuple[str, ...]] = {}
+        derived: dict[str, tuple[str, ...]] = {}
         for word in content_words(parsed, lang, self.stops):
             folded = analysis.fold(word)
             if word.isdigit():
                 continue
             forms = self.forms(lang, word)
+            if lang in ROOT_SUFFIXES:
+                kin = _same_root(folded, speller, lambda w: self.forms(lang, w), lang)
+                kin = tuple(form for form in kin if form not in forms)
+                if kin:
+                    derived[word] = kin
             if folded in speller:
                 spelling = speller.spelling(folded).lower()
                 if spelling != word:
@@ -402,6 +408,8 @@ class SearchEngine:
                 continue
             if fixed is not None:
                 corrections[word] = (fixed,)
+        for word, kin in derived.items():
+            related[word] = tuple(dict.fromkeys((*related.get(word, ()), *kin)))
         return corrections, related, variants, compounds
 
 
@@ -465,6 +473,62 @@ def _family(
             found = [form for word in kin for form in forms(word.lower()) if form]
             return tuple(dict.fromkeys(found))
     return ()
+
+
+#: Endings that make a noun, verb or participle of one root, by language (folded,
+#: longest first): Polish ``usunięcie`` (deletion), ``usunąć`` (delete) and
+#: ``usunięty`` (deleted) share the root ``usun``, which the Snowball stemmer,
+#: light on derivation, leaves apart (``usuni``, ``usun``, ``usuniet``).
+ROOT_SUFFIXES = {
+    "pl": tuple(
+        sorted(
+            (
+                "owanie owania owaniu owany owana owane owac "
+                "iecie iecia ieciu ienie ienia ieniu iety iete iony iona ione "
+                "enie enia eniu ecie ecia eciu anie ania aniu acja acji acje "
+                "ony ona one ety ete any ana ane ac ec ic yc uj"
+            ).split(),
+            key=len,
+            reverse=True,
+        )
+    ),
+}
+#: A root must be this long to stand for one family of words.
+MIN_ROOT = 4
+#: Known words beginning with a root looked at for its family.
+MAX_ROOT_CANDIDATES = 40
+
+
+def root(folded: str, lang: str) -> str:
+    """Return ``folded`` without its derivational ending, or itself."""
+    for suffix in ROOT_SUFFIXES.get(lang, ()):
+        if folded.endswith(suffix) and len(folded) - len(suffix) >= MIN_ROOT:
+            return folded[: -len(suffix)]
+    return folded
+
+
+def _same_root(
+    folded: str,
+    speller: Speller,
+    forms: Callable[[str], tuple[str, ...]],
+    lang: str,
+) -> tuple[str, ...]:
+    """Return the forms of the commonest known words with the root of ``folded``.
+
+    Only for a word with a derivational ending: ``usuniecie`` finds ``usunąć``
+    and ``usunięty``, and ``dezaktywacja`` finds ``dezaktywować``.
+    """
+    base = root(folded, lang)
+    if base == folded:
+        return ()
+    kin = [
+        word
+        for word in speller.starting_with(base, MAX_ROOT_CANDIDATES)
+        if analysis.fold(word.lower()) != folded
+        and root(analysis.fold(word.lower()), lang) == base
+    ][:MAX_FAMILY]
+    found = [form for word in kin for form in forms(word.lower()) if form]
+    return tuple(dict.fromkeys(found))
 
 
 #: Each part of a compound is a word of its own, at least this long.

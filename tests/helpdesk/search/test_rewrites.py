@@ -6,7 +6,13 @@ import pytest
 from flask import Flask
 
 from helpdesk.search import analysis, query, search
-from helpdesk.search.engine import _compound, _family, _same_beginning
+from helpdesk.search.engine import (
+    _compound,
+    _family,
+    _same_beginning,
+    _same_root,
+    root,
+)
 from helpdesk.search.speller import Speller
 
 
@@ -53,6 +59,46 @@ def test_a_word_finds_its_family_by_its_beginning() -> None:
     assert not set(pl_forms("włączyć")) & set(found)
     # Too little in common: no family.
     assert _family("wyslac", speller, pl_forms) == ()
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (("usuniecie", "usunac", "usuniety", "usuniecia"), "usun"),
+        (("dezaktywacja", "dezaktywowac", "dezaktywowane", "dezaktywuj"), "dezaktyw"),
+        (("odlaczenie", "odlaczyc", "odlaczony"), "odlacz"),
+        (("usuwanie", "usuwac"), "usuw"),
+    ],
+)
+def test_polish_nouns_verbs_and_participles_share_a_root(
+    words: tuple[str, ...], expected: str
+) -> None:
+    assert {root(word, "pl") for word in words} == {expected}
+
+
+def test_a_root_is_long_enough_and_only_polish() -> None:
+    assert root("dane", "pl") == "dane"  # "d" is no root
+    assert root("konta", "pl") == "konta"  # no derivational ending
+    assert root("deactivation", "en") == "deactivation"
+
+
+def test_a_derived_word_finds_the_known_words_of_its_root() -> None:
+    speller = Speller(
+        {
+            "usunac": ["usunąć", 9],
+            "usuniete": ["usunięte", 3],
+            "usuniecie": ["usunięcie", 1],
+            "usunieto": ["usunięto", 2],  # another ending: not this root's
+            "usuwac": ["usuwać", 5],  # another verb
+        }
+    )
+    found = set(_same_root("usuniecie", speller, pl_forms, "pl"))
+    assert set(pl_forms("usunąć")) | set(pl_forms("usunięte")) <= found
+    assert not set(pl_forms("usuwać")) & found
+    assert "usuniecie" not in found  # the word itself is no kin
+    # A word without a derivational ending, or another language: nothing.
+    assert _same_root("konta", speller, pl_forms, "pl") == ()
+    assert _same_root("usuniecie", speller, pl_forms, "en") == ()
 
 
 def test_a_correction_in_the_ending_is_kept_one_in_the_beginning_is_not() -> None:
@@ -108,3 +154,9 @@ def test_an_unknown_inflection_finds_its_family_not_its_opposite(
 
 def test_a_dutch_compound_finds_the_sections_of_its_parts(search_app: Flask) -> None:
     assert "remove-rooms#delete-room" in keys(search_app, "vergaderruimte", "nl")[:3]
+
+
+def test_a_polish_verbal_noun_finds_the_sections_of_its_verb(search_app: Flask) -> None:
+    # usunięcie (deletion) stems apart from usunąć (delete) and usunięty (deleted).
+    found = keys(search_app, "usunięcie", "pl")
+    assert found and found[0].startswith("remove-users#delete")
