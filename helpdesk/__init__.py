@@ -30,8 +30,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
 
-    from helpdesk import cli, content, errors, i18n, sandbox, security
-    from helpdesk.views import pages
+    from helpdesk import api, cli, content, errors, i18n, sandbox, security
+    from helpdesk.views import errorcodes, pages, search
+    from helpdesk.views import sandbox as sandbox_views
 
     i18n.init_app(app)
     security.init_app(app)
@@ -42,29 +43,29 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(pages.root)
     app.register_blueprint(pages.bp)
-    _register_optional_areas(app)
+    for area in (search, errorcodes, sandbox_views, api):
+        area.init_app(app)
     return app
 
 
 def _instance_secret_key(instance_path: str) -> str:
-    """Return the instance's secret key, creating it once (0600) if missing."""
+    """Return the instance's secret key, creating it once (0600) if missing.
+
+    The key is written whole to a private file, then linked into place: of
+    gunicorn workers starting together one link wins, and nobody reads a
+    half-written key.
+    """
     path = os.path.join(instance_path, "secret_key")
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        with open(path, encoding="ascii") as existing:
-            return existing.read().strip()
-    # Written through the exclusive create: of workers starting together, one writes.
-    with os.fdopen(fd, "w", encoding="ascii") as created:
-        created.write(secrets.token_urlsafe(48))
-    with open(path, encoding="ascii") as written:
-        return written.read().strip()
-
-
-def _register_optional_areas(app: Flask) -> None:
-    """Register the areas built on top of the foundation."""
-    from helpdesk import api
-    from helpdesk.views import errorcodes, sandbox, search
-
-    for module in (search, errorcodes, sandbox, api):
-        module.init_app(app)
+    if not os.path.exists(path):
+        draft = f"{path}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another worker's key won; use it
+        finally:
+            os.unlink(draft)
+    with open(path, encoding="ascii") as key:
+        return key.read().strip()

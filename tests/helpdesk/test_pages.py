@@ -250,3 +250,14 @@ def test_the_environment_overrides_the_defaults(tmp_path, monkeypatch):
     app = create_app({"INSTANCE_PATH": str(tmp_path), "SEARCH_AUTO_BUILD": False})
     assert app.config["SANDBOX_TTL_SECONDS"] == 60
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_workers_starting_together_share_one_whole_key(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from helpdesk import _instance_secret_key
+
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _: _instance_secret_key(str(tmp_path)), range(32)))
+    assert len(keys) == 1 and len(keys.pop()) >= 48
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
