@@ -1,45 +1,68 @@
 """What the error-code pages and the errors API need, one function per request.
 
 The meaning of a code comes from the article that lists it in ``error_codes``; the
-fix plan comes from the simulator's :func:`simulator.diagnose`, run on the account
-described by the questionnaire (or, without answers, on the ``error-<code>``
-scenario); each plan step links to the article section with its procedure.
+fix plan and the sections that fix a code come from :mod:`helpdesk.errorcodes.plan`,
+the wording of the questionnaire's errors from :mod:`helpdesk.errorcodes.form`.
+This module only puts them together for the views and the API.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
-from helpdesk.content import ContentLibrary, Section, Translation, get_library
+from helpdesk.content import Section, Translation, get_library
 from helpdesk.errorcodes import codes, questionnaire
 from helpdesk.errorcodes.codes import KnownCode
-from helpdesk.errorcodes.questionnaire import FieldError, Parsed
-from simulator import RULES, Diagnosis, PlanStep, diagnose, load_account, load_scenario
+from helpdesk.errorcodes.form import field_messages, form_values
+from helpdesk.errorcodes.plan import (
+    EXPLAINED_AT,
+    PROCEDURES,
+    Plan,
+    PlanGroup,
+    SectionLink,
+    build_plan,
+    can_diagnose,
+    fix_sections,
+    section_link,
+)
+from helpdesk.errorcodes.questionnaire import Parsed
+
+__all__ = [
+    "EXPLAINED_AT",
+    "PAGE_FIELDS",
+    "PROCEDURES",
+    "SEARCH_LIMIT",
+    "CodePage",
+    "InvalidAnswers",
+    "Lookup",
+    "Plan",
+    "PlanGroup",
+    "Redirect",
+    "SandboxUnavailable",
+    "SectionLink",
+    "UnknownCode",
+    "UnknownCodePage",
+    "api_error_code",
+    "can_diagnose",
+    "code_page",
+    "fix_sections",
+    "lookup",
+    "redirect_query",
+    "reproduce",
+    "search_hits",
+    "section_link",
+    "suggestions",
+]
 
 log = logging.getLogger(__name__)
 
 #: Search results shown for a pasted text that names no known code.
 SEARCH_LIMIT = 5
-
-#: The procedure section of each plan action: (article, section for one target,
-#: section for several). ``remove-addon`` has none: the sources describe no steps.
-PROCEDURES: dict[str, tuple[str, str, str]] = {
-    "change-role": ("remove-users", "convert-admin", "convert-admin"),
-    "disassociate": ("error-1009", "unlink-single", "unlink-multiple"),
-    "delete": ("remove-users", "delete-single", "delete-multiple"),
-    "delete-room": ("remove-rooms", "delete-room", "delete-room"),
-}
-#: Where a step's reason is better explained than by its rule's primary source.
-EXPLAINED_AT: dict[str, tuple[str, str]] = {
-    "delete-room": ("error-1009", "delete-rooms"),
-}
 
 
 class UnknownCode(LookupError):
@@ -52,50 +75,6 @@ class InvalidAnswers(ValueError):
 
 class SandboxUnavailable(RuntimeError):
     """Signal that the sandbox could not be created."""
-
-
-@dataclass(frozen=True)
-class SectionLink:
-    """A deep link to one section of an article, titled in the reader's language."""
-
-    slug: str
-    section: str
-    title: str
-    url: str
-    lang: str
-
-    def to_dict(self) -> dict[str, str]:
-        """Return the JSON form used by the errors API."""
-        return {
-            "slug": self.slug,
-            "section": self.section,
-            "title": self.title,
-            "url": self.url,
-        }
-
-
-@dataclass(frozen=True)
-class PlanGroup:
-    """Consecutive plan steps of one kind, told as one instruction."""
-
-    action: str
-    count: int
-    text: str
-    explanation: str
-    link: SectionLink | None
-    why: SectionLink | None
-    targets: tuple[str, ...]
-    warning: str | None = None
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A diagnosis told to the reader: what blocks, and the ordered fix."""
-
-    blocked: bool
-    blockers: tuple[str, ...]
-    groups: tuple[PlanGroup, ...]
-    typical: bool
 
 
 @dataclass(frozen=True)
@@ -204,7 +183,7 @@ def code_page(
     parsed = questionnaire.parse_answers(args)
     plan = None
     if not parsed.errors:
-        plan = _plan(code, parsed, lang)
+        plan = build_plan(code, parsed, lang)
     reproduce = None
     if plan is not None:
         reproduce = parsed.answers.to_params() if parsed.submitted else {}
@@ -214,8 +193,8 @@ def code_page(
         cause=translation.article.section("cause"),
         fixes=tuple(fix_sections(library, code, lang)),
         parsed=parsed,
-        form=_form_values(args),
-        errors={e.field: _field_message(e) for e in parsed.errors},
+        form=form_values(args),
+        errors=field_messages(parsed.errors),
         plan=plan,
         reproduce=reproduce,
         diagnosable=can_diagnose(code),
@@ -237,267 +216,6 @@ def _page_query(args: Mapping[str, str]) -> dict[str, str]:
         for name, value in args.items()
         if name in PAGE_FIELDS and isinstance(value, str)
     }
-
-
-def can_diagnose(code: int) -> bool:
-    """Return whether the simulator can diagnose ``code``."""
-    empty = questionnaire.build_account(questionnaire.Answers())
-    return _diagnosis(code, load_account(empty)) is not None
-
-
-def _plan(code: int, parsed: Parsed, lang: str) -> Plan | None:
-    if parsed.submitted:
-        account = load_account(questionnaire.build_account(parsed.answers))
-    else:
-        try:
-            account = load_scenario(f"error-{code}")
-        except KeyError:
-            return None
-    diagnosis = _diagnosis(code, account)
-    if diagnosis is None:
-        return None
-    return Plan(
-        blocked=diagnosis.blocked,
-        blockers=_blocker_lines(diagnosis),
-        groups=tuple(_groups(diagnosis.plan, get_library(), lang)),
-        typical=not parsed.submitted,
-    )
-
-
-def _diagnosis(code: int, account: Any) -> Diagnosis | None:
-    try:
-        return diagnose(account, code)
-    except ValueError:
-        # A code some article explains but the simulator does not model.
-        return None
-
-
-def _form_values(args: Mapping[str, str]) -> dict[str, str]:
-    values = {name: args.get(name, "")[:12] for name in questionnaire.LIMITS}
-    values["addons"] = args.get("addons", "")[:12]
-    return values
-
-
-def _field_message(error: FieldError) -> str:
-    if error.problem == "number":
-        return _("Enter a whole number.")
-    if error.problem == "range":
-        return _("Enter a number from 0 to %(max)d.", max=error.limit)
-    if error.problem == "admins":
-        return ngettext(
-            "An admin must be converted to a member before being deactivated, so "
-            "at most %(num)d user can be deactivated here.",
-            "An admin must be converted to a member before being deactivated, so "
-            "at most %(num)d users can be deactivated here.",
-            error.limit,
-        )
-    return ngettext(
-        "This cannot be more than the number of other users (%(num)d).",
-        "This cannot be more than the number of other users (%(num)d).",
-        error.limit,
-    )
-
-
-def _blocker_lines(diagnosis: Diagnosis) -> tuple[str, ...]:
-    found = diagnosis.blockers
-    active = sum(1 for b in found if b.kind == "user" and b.status == "active")
-    deactivated = sum(
-        1 for b in found if b.kind == "user" and b.status == "deactivated"
-    )
-    rooms = sum(1 for b in found if b.kind == "room")
-    addons = sum(1 for b in found if b.kind == "addon")
-    lines = []
-    if active:
-        lines.append(
-            ngettext(
-                "%(num)d active user besides you",
-                "%(num)d active users besides you",
-                active,
-            )
-        )
-    if deactivated:
-        lines.append(
-            ngettext(
-                "%(num)d deactivated user", "%(num)d deactivated users", deactivated
-            )
-        )
-    if rooms:
-        lines.append(ngettext("%(num)d Zoom Room", "%(num)d Zoom Rooms", rooms))
-    if addons:
-        lines.append(ngettext("%(num)d add-on", "%(num)d add-ons", addons))
-    return tuple(lines)
-
-
-def _groups(
-    steps: Sequence[PlanStep], library: ContentLibrary, lang: str
-) -> list[PlanGroup]:
-    """Tell consecutive steps of one action as one instruction, in plan order."""
-    runs: list[list[PlanStep]] = []
-    for step in steps:
-        if runs and runs[-1][0].action == step.action:
-            runs[-1].append(step)
-        else:
-            runs.append([step])
-    return [_group(run, library, lang) for run in runs]
-
-
-def _group(run: list[PlanStep], library: ContentLibrary, lang: str) -> PlanGroup:
-    first, count = run[0], len(run)
-    link = None
-    if first.action in PROCEDURES:
-        slug, one, several = PROCEDURES[first.action]
-        link = section_link(library, slug, one if count == 1 else several, lang)
-    rule = RULES.get(first.reason)
-    why_at = EXPLAINED_AT.get(first.action) or (
-        (rule.article, rule.section) if rule else None
-    )
-    why = section_link(library, *why_at, lang) if why_at else None
-    if why is not None and link is not None and why.url == link.url:
-        why = None
-    text, explanation = _instruction(first.action, count)
-    return PlanGroup(
-        action=first.action,
-        count=count,
-        text=text,
-        explanation=explanation,
-        link=link,
-        why=why,
-        targets=tuple(step.target for step in run),
-        warning=_lost_warning(run),
-    )
-
-
-def _instruction(action: str, count: int) -> tuple[str, str]:
-    """Return the instruction for ``count`` steps of ``action`` and why it is needed."""
-    if action == "change-role":
-        return (
-            ngettext(
-                "Convert %(num)d admin to a member",
-                "Convert %(num)d admins to members",
-                count,
-            ),
-            _(
-                "An admin cannot be deleted before their role is changed to Member. "
-                "Only the account owner can change the role."
-            ),
-        )
-    if action == "disassociate":
-        return (
-            ngettext(
-                "Unlink %(num)d user from your account",
-                "Unlink %(num)d users from your account",
-                count,
-            ),
-            _(
-                "Unlinked users keep their own Zoom account with their settings, "
-                "meetings, webinars and cloud recordings."
-            ),
-        )
-    if action == "delete":
-        return (
-            ngettext(
-                "Delete %(num)d user on a managed domain",
-                "Delete %(num)d users on a managed domain",
-                count,
-            ),
-            _(
-                "Users whose e-mail address is on one of your account's managed "
-                "domains cannot be unlinked, so they must be deleted. Deleting is "
-                "permanent: transfer their data to another user first if you "
-                "need it."
-            ),
-        )
-    if action == "delete-room":
-        return (
-            ngettext("Delete %(num)d Zoom Room", "Delete %(num)d Zoom Rooms", count),
-            _(
-                "You delete Zoom Rooms in the Zoom web portal under Room Management "
-                "→ Zoom Rooms."
-            ),
-        )
-    if action == "remove-addon":
-        return (
-            ngettext("Remove %(num)d add-on", "Remove %(num)d add-ons", count),
-            _(
-                "Add-ons on your own, original account block the invitation too. "
-                "Our help articles describe no steps for removing them, and we do "
-                "not guess any: check the add-ons of your own account (not of the "
-                "account that invited you) in the Zoom web portal, or ask Zoom "
-                "support."
-            ),
-        )
-    if action == "assign-license":
-        return (
-            _("Assign a free license to yourself"),
-            _(
-                "Cloud recordings can only be transferred to a licensed user, and "
-                "webinars only to a user with a webinar license."
-            ),
-        )
-    return action, ""
-
-
-def _lost_warning(run: list[PlanStep]) -> str | None:
-    lost = sum(
-        len(w.get("items", ()))
-        for step in run
-        for w in step.warnings
-        if w.get("rule") == "delete-permanent"
-    )
-    if not lost:
-        return None
-    return ngettext(
-        "%(num)d meeting, webinar or cloud recording cannot be transferred and will "
-        "be deleted permanently.",
-        "%(num)d meetings, webinars or cloud recordings cannot be transferred and "
-        "will be deleted permanently.",
-        lost,
-    )
-
-
-# --- sections ------------------------------------------------------------------------
-
-
-def section_link(
-    library: ContentLibrary, slug: str, section: str, lang: str
-) -> SectionLink | None:
-    """Return a link to ``slug#section`` titled in ``lang``, or None if missing."""
-    translation = library.translation(slug, lang)
-    if translation is None:
-        return None
-    found = translation.article.section(section)
-    if found is None:
-        return None
-    url = url_for("pages.article", slug=slug, lang_code=lang, _anchor=section)
-    return SectionLink(slug, section, found.title, url, translation.article.lang)
-
-
-def fix_sections(library: ContentLibrary, code: int, lang: str) -> list[SectionLink]:
-    """Return the sections that fix ``code``, in the order to follow them.
-
-    The diagnosing article's ``solution`` section comes first, then the procedure
-    of each step of the typical plan (the ``error-<code>`` scenario); for a code
-    the simulator does not model, the diagnosing article's procedures.
-    """
-    translation = codes.diagnosing_article(library, code, lang)
-    if translation is None:
-        return []
-    article = translation.article
-    links: list[SectionLink | None] = []
-    if article.section("solution") is not None:
-        links.append(section_link(library, article.slug, "solution", lang))
-    plan = _plan(code, Parsed(submitted=False), lang)
-    if plan is not None:
-        links += [group.link for group in plan.groups]
-    else:
-        links += [
-            section_link(library, article.slug, s.id, lang) for s in article.procedures
-        ]
-    unique: dict[str, SectionLink] = {}
-    for link in links:
-        if link is not None:
-            unique.setdefault(link.url, link)
-    return list(unique.values())
 
 
 # --- the errors API ------------------------------------------------------------------
