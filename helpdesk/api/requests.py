@@ -8,13 +8,13 @@ turns it into the JSON error body. This module adds no routes.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
 from flask_babel import gettext as _
 
+from helpdesk.errorcodes import codes
 from helpdesk.sandbox import messages
 from simulator import TransferOptions
 
@@ -35,7 +35,6 @@ CSV_TYPES = frozenset(
 )
 _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off", ""})
-_CODE = re.compile(r"\d{1,3}(?:[.,]?\d{3})*")
 
 
 class RequestProblem(Exception):
@@ -210,12 +209,14 @@ def required_arg(args: dict[str, str], key: str) -> str:
 def error_code_arg(args: dict[str, str], key: str, default: str) -> int:
     """Return the error code in ``args[key]`` (``1009``, ``1,009`` or ``1.009``).
 
-    :raise RequestProblem: 400 when it is not an integer.
+    Read as the error-code pages read a URL segment (:func:`codes.parse_code`).
+
+    :raise RequestProblem: 400 when it is not one number.
     """
-    raw = args.get(key, default).strip()
-    if not _CODE.fullmatch(raw):
+    code = codes.parse_code(args.get(key, default))
+    if code is None:
         raise invalid(key, "integer")
-    return int(re.sub(r"[.,]", "", raw))
+    return code
 
 
 def transfer_options(
