@@ -77,14 +77,6 @@ class ParsedQuery:
         return not self.words and not self.codes
 
 
-def normalize_code(text: str) -> str | None:
-    """Return the digits of an error code (``#1,009`` → ``1009``), else None."""
-    match = _CODE.fullmatch(text.strip())
-    if not match:
-        return None
-    return re.sub(r"[.,]", "", match.group(1))
-
-
 def find_codes(text: str) -> list[str]:
     """Return every error code written in ``text``, normalized, in order."""
     return [re.sub(r"[.,]", "", m.group(1)) for m in _CODE.finditer(text)]

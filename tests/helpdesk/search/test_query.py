@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from helpdesk.search.query import (
     MAX_QUERY_CHARS,
     build_query,
-    normalize_code,
     parse_query,
 )
 
@@ -22,13 +21,13 @@ def test_error_codes_are_found_in_any_form(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["1009", "1,009", "1.009", "#1009", " #1.009 "])
-def test_normalize_code(text: str) -> None:
-    assert normalize_code(text) == "1009"
+def test_a_code_alone_is_normalized(text: str) -> None:
+    assert parse_query(text).codes == ("1009",)
 
 
 @pytest.mark.parametrize("text", ["10", "abc", "1.5", "12345678"])
 def test_not_codes(text: str) -> None:
-    assert normalize_code(text) is None
+    assert parse_query(text).codes == ()
 
 
 def test_words_exclude_codes_and_syntax() -> None:
