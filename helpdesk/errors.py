@@ -8,11 +8,12 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from helpdesk.i18n import current_language
+from helpdesk.settings import API_PREFIX
 
 
 def is_api_request() -> bool:
     """Return whether the request is for the JSON API."""
-    return request.path.startswith("/api/")
+    return request.path.startswith(API_PREFIX)
 
 
 def api_error(

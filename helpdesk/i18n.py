@@ -8,7 +8,7 @@ from flask import Blueprint, Flask, current_app, g, request, url_for
 from flask_babel import Babel
 from werkzeug.routing import BuildError
 
-from helpdesk.settings import DEFAULT_LANGUAGE, LANGUAGES
+from helpdesk.settings import API_PREFIX, DEFAULT_LANGUAGE, LANGUAGES
 
 LANGUAGE_COOKIE = "lang"
 #: The URL converter for a language prefix, built from the one LANGUAGES setting.
@@ -61,10 +61,17 @@ def negotiate_api_language() -> str:
 
 
 def current_language() -> str:
-    """Return the language of the current request."""
+    """Return the language of the current request.
+
+    The URL prefix first; the API answers by :func:`negotiate_api_language`, every
+    other page by :func:`negotiate`. Flask-Babel uses this, so every message of a
+    request is in this language without a view having to force it.
+    """
     lang = getattr(g, "lang_code", None)
     if lang in LANGUAGES:
         return str(lang)
+    if request.path.startswith(API_PREFIX):
+        return negotiate_api_language()
     return negotiate()
 
 

@@ -9,6 +9,8 @@ from typing import Any
 #: Every language the site is written in; the first is the fallback.
 LANGUAGES: tuple[str, ...] = ("en", "nl", "pl")
 DEFAULT_LANGUAGE = "en"
+#: Every path of the JSON API starts with this.
+API_PREFIX = "/api/"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from helpdesk.api import bp
@@ -42,10 +41,9 @@ def article(slug: str) -> Any:
     library = get_library()
     translation = library.translation(slug, lang)
     if translation is None:
-        with force_locale(lang):
-            return api_error(
-                404, _("There is no article with this name."), code="unknown-article"
-            )
+        return api_error(
+            404, _("There is no article with this name."), code="unknown-article"
+        )
     body = _summary(translation, library.languages(slug), lang)
     body.update(
         {

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from helpdesk.api import bp
@@ -27,21 +26,20 @@ def error_code(code: str) -> Any:
         with ``suggestions`` and the ``lookup`` page for the reader).
     """
     lang = negotiate_api_language()
-    with force_locale(lang):
-        try:
-            return service.api_error_code(code, lang)
-        except service.UnknownCode as exc:
-            parsed = exc.args[0] if exc.args else None
-            if parsed is not None:
-                message = _(
-                    "We have no article about error code %(code)s yet.", code=parsed
-                )
-            else:
-                message = _("“%(text)s” is not an error code we know.", text=code[:80])
-            return api_error(
-                404,
-                message,
-                code="unknown-error-code",
-                suggestions=service.suggestions(lang),
-                lookup=url_for("errorcodes.lookup", lang_code=lang, code=code[:500]),
+    try:
+        return service.api_error_code(code, lang)
+    except service.UnknownCode as exc:
+        parsed = exc.args[0] if exc.args else None
+        if parsed is not None:
+            message = _(
+                "We have no article about error code %(code)s yet.", code=parsed
             )
+        else:
+            message = _("“%(text)s” is not an error code we know.", text=code[:80])
+        return api_error(
+            404,
+            message,
+            code="unknown-error-code",
+            suggestions=service.suggestions(lang),
+            lookup=url_for("errorcodes.lookup", lang_code=lang, code=code[:500]),
+        )

@@ -12,11 +12,10 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask_babel import force_locale, ngettext
+from flask_babel import ngettext
 
 from helpdesk.api.requests import ACTOR_HEADER, RequestProblem
 from helpdesk.errors import api_error
-from helpdesk.i18n import negotiate_api_language
 from helpdesk.sandbox import messages, service
 from simulator import (
     AccountError,
@@ -163,14 +162,13 @@ HANDLED = (
 
 
 def sandbox_endpoint(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Run a view in the API language and turn service errors into JSON errors."""
+    """Turn the service errors a view lets through into JSON errors."""
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with force_locale(negotiate_api_language()):
-            try:
-                return view(*args, **kwargs)
-            except HANDLED as error:
-                return error_response(error)
+        try:
+            return view(*args, **kwargs)
+        except HANDLED as error:
+            return error_response(error)
 
     return wrapper
