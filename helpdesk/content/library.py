@@ -11,6 +11,9 @@ from helpdesk.content.model import Article
 from helpdesk.content.parser import ContentError, parse_article
 from helpdesk.settings import LANGUAGES
 
+#: ``(relative path, size, mtime in ns)`` of every content file, sorted.
+Signature = tuple[tuple[str, int, int], ...]
+
 _SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
@@ -63,7 +66,7 @@ class ContentLibrary:
         Every app of a process (gunicorn worker, test) shares one parse of the same
         files; a changed, added or removed file changes the key.
         """
-        key = (root.resolve(), languages, _signature(root))
+        key = (root.resolve(), languages, content_signature(root))
         with _CACHE_LOCK:
             library = _CACHE.get(key)
             if library is None:
@@ -108,16 +111,18 @@ class ContentLibrary:
         """Return the articles that diagnose ``code``, for a reader of ``lang``."""
         return [t for t in self.translations(lang) if code in t.article.error_codes]
 
-    def latest_mtime(self) -> float:
-        """Return the newest modification time of any content file (0 if none)."""
-        times = [p.stat().st_mtime for p in self.root.glob("*/*.md")]
-        return max(times, default=0.0)
-
 
 _CACHE: dict[tuple[object, ...], ContentLibrary] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+def content_signature(root: Path) -> Signature:
+    """Return each content file's path (relative to ``root``), size and mtime.
+
+    Any edit, addition or removal changes it: the parse cache and the search index
+    both use it to tell whether the content has changed.
+    """
     stats = ((p, p.stat()) for p in sorted(root.glob("*/*.md")))
-    return tuple((str(p), st.st_mtime_ns, st.st_size) for p, st in stats)
+    return tuple(
+        (p.relative_to(root).as_posix(), st.st_size, st.st_mtime_ns) for p, st in stats
+    )

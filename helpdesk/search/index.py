@@ -33,6 +33,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.system import pack_uint
 
 from helpdesk.content import Article, ContentLibrary
+from helpdesk.content.library import content_signature
 from helpdesk.search import analysis
 from helpdesk.search.query import find_codes
 
@@ -173,10 +174,8 @@ def make_schema(
 def content_fingerprint(root: Path) -> str:
     """Return a digest of the content files' names, sizes and modification times."""
     digest = hashlib.sha256()
-    for path in sorted(root.glob("*/*.md")):
-        stat = path.stat()
-        name = path.relative_to(root).as_posix()
-        digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for name, size, mtime_ns in content_signature(root):
+        digest.update(f"{name}\0{size}\0{mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
