@@ -165,21 +165,15 @@ def _meeting(value: Any, path: str) -> Meeting:
     )
 
 
-def _webinar(value: Any, path: str) -> Webinar:
+_TopicItem = TypeVar("_TopicItem", Webinar, Recording)
+
+
+def _topic_item(value: Any, path: str, kind: type[_TopicItem]) -> _TopicItem:
+    """Read a webinar or a cloud recording: an id and an optional topic."""
     data = _mapping(value, path, frozenset({"id", "topic"}))
     if "id" not in data:
         raise AccountError(f"{path}.id", "missing")
-    return Webinar(
-        _identifier(data["id"], f"{path}.id"),
-        _string(data.get("topic", ""), f"{path}.topic"),
-    )
-
-
-def _recording(value: Any, path: str) -> Recording:
-    data = _mapping(value, path, frozenset({"id", "topic"}))
-    if "id" not in data:
-        raise AccountError(f"{path}.id", "missing")
-    return Recording(
+    return kind(
         _identifier(data["id"], f"{path}.id"),
         _string(data.get("topic", ""), f"{path}.topic"),
     )
@@ -197,8 +191,14 @@ def _items(
         raise AccountError(path, "too-many-items", max=MAX_ITEMS_PER_USER, count=total)
     return (
         [_meeting(v, f"{path}.meetings[{i}]") for i, v in enumerate(lists[0])],
-        [_webinar(v, f"{path}.webinars[{i}]") for i, v in enumerate(lists[1])],
-        [_recording(v, f"{path}.recordings[{i}]") for i, v in enumerate(lists[2])],
+        [
+            _topic_item(v, f"{path}.webinars[{i}]", Webinar)
+            for i, v in enumerate(lists[1])
+        ],
+        [
+            _topic_item(v, f"{path}.recordings[{i}]", Recording)
+            for i, v in enumerate(lists[2])
+        ],
     )
 
 
