@@ -30,14 +30,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
 
-    from helpdesk import api, cli, content, errors, i18n, sandbox, security
+    from helpdesk import api, cli, content, errors, i18n, ratelimit, sandboxes, security
     from helpdesk.views import errorcodes, pages, search
     from helpdesk.views import sandbox as sandbox_views
 
     i18n.init_app(app)
     security.init_app(app)
     content.init_app(app)
-    sandbox.init_app(app)
+    ratelimit.init_app(app)
+    sandboxes.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 

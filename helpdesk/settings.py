@@ -21,12 +21,16 @@ _ENVIRONMENT = {
     "HELPDESK_SANDBOX_TTL_SECONDS": "SANDBOX_TTL_SECONDS",
     "HELPDESK_MAX_CONTENT_LENGTH": "MAX_CONTENT_LENGTH",
     "HELPDESK_SANDBOX_MAX_COUNT": "SANDBOX_MAX_COUNT",
+    "HELPDESK_SANDBOX_STORE_MAX_BYTES": "SANDBOX_STORE_MAX_BYTES",
+    "HELPDESK_SANDBOX_CREATE_LIMIT": "SANDBOX_CREATE_LIMIT",
+    "HELPDESK_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
     # Behind HTTPS, cookies (session, language) are sent over HTTPS only.
     "HELPDESK_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
 }
 _BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE"}
 _INTEGER_KEYS = {
     "SANDBOX_TTL_SECONDS", "MAX_CONTENT_LENGTH", "SANDBOX_MAX_COUNT",
+    "SANDBOX_STORE_MAX_BYTES",
 }  # fmt: skip
 
 
@@ -43,13 +47,24 @@ def defaults() -> dict[str, Any]:
         # Requests larger than this are refused with 413 before a view runs.
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "SANDBOX_TTL_SECONDS": 24 * 3600,
-        # The least recently used sandbox is evicted past this many.
+        # The least recently used sandboxes are evicted past this many, or past
+        # this many bytes of account JSON in all.
         "SANDBOX_MAX_COUNT": 10_000,
-        # Limits on what one sandbox may hold and what one request may send it.
+        "SANDBOX_STORE_MAX_BYTES": 512 * 1024 * 1024,
+        # A store busier than this many seconds answers 503 with Retry-After.
+        "SANDBOX_STORE_TIMEOUT": 2.0,
+        # Sandboxes one client address may create (Flask-Limiter syntax).
+        "SANDBOX_CREATE_LIMIT": "30/minute;300/hour",
+        # Memory by default: each process counts for itself.
+        "RATELIMIT_STORAGE_URI": "memory://",
+        # Limits on what one sandbox may hold (its event log does not count: the
+        # simulator keeps only the latest events) and what one request may send.
         "SANDBOX_MAX_ACCOUNT_BYTES": 1024 * 1024,
         "SANDBOX_MAX_JSON_BYTES": 1024 * 1024,
         "SANDBOX_MAX_UPLOAD_BYTES": 1024 * 1024,
-        "SANDBOX_DB_TIMEOUT": 10.0,
+        "SANDBOX_MAX_CLOCK_DAYS": 3650,
+        "SANDBOX_MAX_AUTO_DELETE_DAYS": 365,
+        "SANDBOX_MAX_BULK_EMAILS": 1000,
         "SEARCH_AUTO_BUILD": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -6,15 +6,16 @@ language (``?lang=``, else ``Accept-Language``, else English).
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from flask import Flask
 
 # Each area's module adds its routes to ``bp`` when imported: all of them must be
 # imported here, before the blueprint is first registered.
-from helpdesk.api import articles, errors, sandboxes, search  # noqa: E402
+from helpdesk.api import articles, errors, sandboxes, search
+from helpdesk.api.blueprint import bp
+from helpdesk.api.sandbox_errors import init_blueprint
 
 AREAS = (articles, errors, sandboxes, search)
+init_blueprint(bp)
 
 
 def init_app(app: Flask) -> None:

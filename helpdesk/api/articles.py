@@ -11,7 +11,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 
-from helpdesk.api import bp
+from helpdesk.api.blueprint import bp
 from helpdesk.content import Section, Translation, get_library
 from helpdesk.errors import api_error
 from helpdesk.i18n import negotiate_api_language

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from helpdesk.errorcodes import codes
 from helpdesk.sandbox import messages
+from helpdesk.sandbox.errors import SandboxError
 from simulator import TransferOptions
 
 MAX_JSON_BYTES = 1024 * 1024
@@ -37,15 +38,18 @@ _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off", ""})
 
 
-class RequestProblem(Exception):
-    """Reject a request before any service call: status, code and message."""
+class RequestProblem(SandboxError):
+    """Reject a request before any service call: status, code and message.
+
+    The message is worded here, where the request is parsed, in the request's
+    language (the ``request`` entry of the message table shows it).
+    """
 
     def __init__(self, status: int, code: str, message: str, **extra: object) -> None:
-        super().__init__(status, code, message)
-        self.status = status
-        self.code = code
+        super().__init__(
+            code, status, message_id="request", params={"text": message}, **extra
+        )
         self.message = message
-        self.extra = extra
 
 
 # --- problems ----------------------------------------------------------------------

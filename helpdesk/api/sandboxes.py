@@ -28,7 +28,7 @@ nothing but the event log, which records it.
 
 This module holds only the routes: each parses the request
 (:mod:`helpdesk.api.requests`), calls one service function and renders the result;
-:mod:`helpdesk.api.sandbox_errors` maps the errors to the statuses above.
+:mod:`helpdesk.api.sandbox_errors` answers every refusal with the statuses above.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from typing import Any
 from flask import Response
 from flask_babel import gettext as _
 
-from helpdesk.api import bp
+from helpdesk.api.blueprint import bp
 from helpdesk.api.requests import (
     RequestProblem,
     actor,
@@ -48,14 +48,15 @@ from helpdesk.api.requests import (
     query_args,
     query_flag,
     required_arg,
-    too_large,
     transfer_options,
     unknown_field,
     upload,
 )
-from helpdesk.api.sandbox_errors import bulk_result, sandbox_endpoint
-from helpdesk.api.sandbox_errors import rule_status as rule_status  # re-exported
+from helpdesk.api.sandbox_errors import bulk_result
 from helpdesk.sandbox import messages, service
+from helpdesk.sandbox.errors import rule_status as rule_status  # re-exported
+from helpdesk.sandboxes import create_sandbox as create_new_sandbox
+from helpdesk.sandboxes import sandboxes
 from simulator import Event, ImportReport
 
 # --- rendering ---------------------------------------------------------------------
@@ -100,40 +101,33 @@ def _import_report(report: ImportReport) -> dict[str, Any]:
 
 
 @bp.post("/sandboxes")
-@sandbox_endpoint
 def create_sandbox() -> tuple[dict[str, Any], int]:
     """Create a sandbox from ``{"scenario": NAME}`` or ``{"account": ACCOUNT}``."""
     body = json_body({"scenario": "str", "account": "object"})
     if "scenario" in body and "account" in body:
         raise unknown_field("account")
-    try:
-        sandbox = service.create_sandbox(body.get("scenario"), body.get("account"))
-    except service.SandboxTooLarge as error:
-        raise too_large(error.limit) from error
+    sandbox = create_new_sandbox(body.get("scenario"), body.get("account"))
     return {"id": sandbox.id, "account": service.snapshot(sandbox.account)}, 201
 
 
 @bp.get("/sandboxes/<sandbox_id>")
-@sandbox_endpoint
 def get_sandbox(sandbox_id: str) -> dict[str, Any]:
     """Return the account snapshot (users, rooms, add-ons, settings, licenses, day).
 
     :raise 404: unknown or expired sandbox.
     """
     query_args(())
-    return service.snapshot(service.get_sandbox(sandbox_id).account)
+    return service.snapshot(sandboxes().get(sandbox_id).account)
 
 
 @bp.get("/sandboxes/<sandbox_id>/users")
-@sandbox_endpoint
 def list_users(sandbox_id: str) -> dict[str, Any]:
     """Return the users, only those with ``?status=`` when given."""
     args = query_args(("status",))
-    return {"users": service.list_users(sandbox_id, args.get("status"))}
+    return {"users": sandboxes().list_users(sandbox_id, args.get("status"))}
 
 
 @bp.patch("/sandboxes/<sandbox_id>/users/<email>")
-@sandbox_endpoint
 def update_user(sandbox_id: str, email: str) -> dict[str, Any]:
     """Change a user's role, or their license and webinar license."""
     body = json_body({"role": "str", "license": "str", "webinar": "bool"})
@@ -146,11 +140,11 @@ def update_user(sandbox_id: str, email: str) -> dict[str, Any]:
                 _("Change the role and the license in separate requests."),
                 field=field,
             )
-        event = service.change_role(sandbox_id, email, body["role"], actor=actor())
+        event = sandboxes().change_role(sandbox_id, email, body["role"], actor=actor())
     else:
         if not body:
             raise missing("role")
-        event = service.update_license(
+        event = sandboxes().update_license(
             sandbox_id,
             email,
             body.get("license"),
@@ -161,16 +155,14 @@ def update_user(sandbox_id: str, email: str) -> dict[str, Any]:
 
 
 @bp.put("/sandboxes/<sandbox_id>/users/<email>/status")
-@sandbox_endpoint
 def set_status(sandbox_id: str, email: str) -> dict[str, Any]:
     """Deactivate or activate a user: ``{"action": "deactivate"|"activate"}``."""
     body = json_body({"action": "str"}, required=("action",))
-    event = service.set_status(sandbox_id, email, body["action"], actor=actor())
+    event = sandboxes().set_status(sandbox_id, email, body["action"], actor=actor())
     return {"event": _event(event)}
 
 
 @bp.delete("/sandboxes/<sandbox_id>/users/<email>")
-@sandbox_endpoint
 def remove_user(sandbox_id: str, email: str) -> dict[str, Any]:
     """Unlink or delete a user (``?action=disassociate|delete`` and transfer)."""
     args = query_args(
@@ -184,12 +176,11 @@ def remove_user(sandbox_id: str, email: str) -> dict[str, Any]:
     )
     action = required_arg(args, "action")
     transfer = transfer_options(args, lambda key: query_flag(args, key))
-    report = service.remove_user(sandbox_id, email, action, transfer, actor=actor())
+    report = sandboxes().remove_user(sandbox_id, email, action, transfer, actor=actor())
     return report.to_dict()
 
 
 @bp.post("/sandboxes/<sandbox_id>/users/bulk")
-@sandbox_endpoint
 def bulk_action(sandbox_id: str) -> dict[str, Any]:
     """Deactivate, unlink or delete the selected users, or none of them."""
     body = json_body(
@@ -204,7 +195,7 @@ def bulk_action(sandbox_id: str) -> dict[str, Any]:
         required=("action", "emails"),
     )
     transfer = transfer_options(body, lambda key: bool(body.get(key, False)))
-    report = service.bulk_action(
+    report = sandboxes().bulk_action(
         sandbox_id, body["action"], body["emails"], transfer, actor=actor()
     )
     return {
@@ -217,11 +208,10 @@ def bulk_action(sandbox_id: str) -> dict[str, Any]:
 
 
 @bp.get("/sandboxes/<sandbox_id>/imports/sample.csv")
-@sandbox_endpoint
 def sample_csv(sandbox_id: str) -> Response:
     """Download the sample CSV for ``?action=`` (as "Download Sample CSV")."""
     action = required_arg(query_args(("action",)), "action")
-    text = service.sample_csv(sandbox_id, action)
+    text = sandboxes().sample_csv(sandbox_id, action)
     filename = f"sample-{action}.csv"
     return Response(
         text,
@@ -231,12 +221,11 @@ def sample_csv(sandbox_id: str) -> Response:
 
 
 @bp.post("/sandboxes/<sandbox_id>/imports")
-@sandbox_endpoint
 def import_csv(sandbox_id: str) -> dict[str, Any]:
     """Apply a CSV file (``?action=deactivate|disassociate|delete``) row by row."""
     action = required_arg(query_args(("action",)), "action")
     data = upload()
-    report = service.import_csv(sandbox_id, action, data, actor=actor())
+    report = sandboxes().import_csv(sandbox_id, action, data, actor=actor())
     return _import_report(report)
 
 
@@ -244,21 +233,20 @@ def import_csv(sandbox_id: str) -> dict[str, Any]:
 
 
 @bp.delete("/sandboxes/<sandbox_id>/rooms/<path:room_id>")
-@sandbox_endpoint
 def delete_room(sandbox_id: str, room_id: str) -> dict[str, Any]:
     """Delete a Zoom Room."""
-    return {"event": _event(service.delete_room(sandbox_id, room_id, actor=actor()))}
+    return {
+        "event": _event(sandboxes().delete_room(sandbox_id, room_id, actor=actor()))
+    }
 
 
 @bp.delete("/sandboxes/<sandbox_id>/addons/<path:addon>")
-@sandbox_endpoint
 def remove_addon(sandbox_id: str, addon: str) -> dict[str, Any]:
     """Cancel an add-on (an extension of DESIGN.md: add-ons block error 1009)."""
-    return {"event": _event(service.remove_addon(sandbox_id, addon, actor=actor()))}
+    return {"event": _event(sandboxes().remove_addon(sandbox_id, addon, actor=actor()))}
 
 
 @bp.patch("/sandboxes/<sandbox_id>/settings")
-@sandbox_endpoint
 def update_settings(sandbox_id: str) -> dict[str, Any]:
     """Change the auto-delete settings; an omitted setting stays as it is."""
     body = json_body(
@@ -266,7 +254,7 @@ def update_settings(sandbox_id: str) -> dict[str, Any]:
     )
     if not body:
         raise missing("delete_deactivated_after_days")
-    fired = service.update_settings(
+    fired = sandboxes().update_settings(
         sandbox_id,
         body.get("delete_deactivated_after_days", service.KEEP),
         body.get("notify_admins_before_delete", service.KEEP),
@@ -276,57 +264,51 @@ def update_settings(sandbox_id: str) -> dict[str, Any]:
 
 
 @bp.post("/sandboxes/<sandbox_id>/clock")
-@sandbox_endpoint
 def advance_clock(sandbox_id: str) -> dict[str, Any]:
     """Move the clock ``{"days": n}`` on; return the events that fired."""
     body = json_body({"days": "int"}, required=("days",))
-    return _events(service.advance_clock(sandbox_id, body["days"]))
+    return _events(sandboxes().advance_clock(sandbox_id, body["days"]))
 
 
 # --- sign-in, invitation, diagnosis, events, reset ---------------------------------
 
 
 @bp.post("/sandboxes/<sandbox_id>/users/<email>/sign-in")
-@sandbox_endpoint
 def sign_in(sandbox_id: str, email: str) -> dict[str, Any]:
     """Sign a user in: 200, or 403 for a deactivated user."""
-    event = service.sign_in(sandbox_id, email)
+    event = sandboxes().sign_in(sandbox_id, email)
     return {"signed_in": True, "email": event.target, "event": _event(event)}
 
 
 @bp.post("/sandboxes/<sandbox_id>/invitation/accept")
-@sandbox_endpoint
 def accept_invitation(sandbox_id: str) -> dict[str, Any]:
     """Accept an invitation to join another account: 200, or 409 with 1009."""
-    event = service.accept_invitation(sandbox_id, actor=actor())
+    event = sandboxes().accept_invitation(sandbox_id, actor=actor())
     return {"accepted": True, "event": _event(event)}
 
 
 @bp.get("/sandboxes/<sandbox_id>/diagnosis")
-@sandbox_endpoint
 def diagnosis(sandbox_id: str) -> dict[str, Any]:
     """Explain ``?code=`` (1009) for this sandbox, with the fix as API calls."""
     code = error_code_arg(query_args(("code",)), "code", "1009")
-    result = service.diagnose(sandbox_id, code)
+    result = sandboxes().diagnose(sandbox_id, code)
     return {
         "code": result.code,
         "blocked": result.blocked,
         "blockers": [b.to_dict() for b in result.blockers],
-        "plan": service.plan_as_calls(sandbox_id, result),
+        "plan": service.plan_as_calls(sandbox_id, result, messages.explain_step),
     }
 
 
 @bp.get("/sandboxes/<sandbox_id>/events")
-@sandbox_endpoint
 def events(sandbox_id: str) -> dict[str, Any]:
     """Return the event log, oldest first."""
     query_args(())
-    return _events(service.events(sandbox_id))
+    return _events(sandboxes().events(sandbox_id))
 
 
 @bp.post("/sandboxes/<sandbox_id>/reset")
-@sandbox_endpoint
 def reset(sandbox_id: str) -> dict[str, Any]:
     """Put the sandbox back to the state it was created with."""
-    sandbox = service.reset(sandbox_id)
+    sandbox = sandboxes().reset(sandbox_id)
     return {"id": sandbox.id, "account": service.snapshot(sandbox.account)}

@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 from flask_babel import gettext as _
 
-from helpdesk.api import bp
+from helpdesk.api.blueprint import bp
 from helpdesk.errors import api_error
 from helpdesk.i18n import negotiate_api_language
 from helpdesk.search import MAX_LIMIT, SearchResult, search

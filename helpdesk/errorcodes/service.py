@@ -9,7 +9,7 @@ This module only puts them together for the views and the API.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +43,6 @@ __all__ = [
     "Plan",
     "PlanGroup",
     "Redirect",
-    "SandboxUnavailable",
     "SectionLink",
     "UnknownCode",
     "UnknownCodePage",
@@ -71,10 +70,6 @@ class UnknownCode(LookupError):
 
 class InvalidAnswers(ValueError):
     """Signal that the questionnaire's answers cannot describe an account."""
-
-
-class SandboxUnavailable(RuntimeError):
-    """Signal that the sandbox could not be created."""
 
 
 @dataclass(frozen=True)
@@ -258,14 +253,19 @@ def suggestions(lang: str) -> list[dict[str, Any]]:
 # --- the sandbox ---------------------------------------------------------------------
 
 
-def reproduce(segment: str, form: Mapping[str, str]) -> str:
+def reproduce(
+    segment: str,
+    form: Mapping[str, str],
+    create: Callable[[str | None, dict[str, Any] | None], str],
+) -> str:
     """Create a sandbox with the account the answers describe; return its id.
 
     Without answers, the code's typical scenario (``error-<code>``) is used.
+    ``create(scenario, account)`` stores the sandbox and returns its id.
 
     :raise UnknownCode: the code is unknown or the simulator cannot diagnose it.
     :raise InvalidAnswers: the answers cannot describe an account.
-    :raise SandboxUnavailable: the sandbox refused to create it.
+    :raise SandboxError: the sandbox refused to create it (e.g. 429, 503).
     """
     code = codes.parse_code(segment)
     library = get_library()
@@ -276,20 +276,9 @@ def reproduce(segment: str, form: Mapping[str, str]) -> str:
     parsed = questionnaire.parse_answers(form)
     if parsed.errors:
         raise InvalidAnswers(parsed.errors)
-    try:
-        from helpdesk.sandbox.service import create_sandbox
-    except ImportError as exc:  # the sandbox area is optional
-        raise SandboxUnavailable("no sandbox") from exc
-    try:
-        if parsed.submitted:
-            account = questionnaire.build_account(parsed.answers)
-            sandbox = create_sandbox(account=account)
-        else:
-            sandbox = create_sandbox(scenario=f"error-{code}")
-    except (LookupError, ValueError) as exc:
-        log.warning("could not create a sandbox for code %s: %s", code, exc)
-        raise SandboxUnavailable(str(exc)) from exc
-    return str(sandbox.id)
+    if parsed.submitted:
+        return create(None, questionnaire.build_account(parsed.answers))
+    return create(f"error-{code}", None)
 
 
 # --- search --------------------------------------------------------------------------

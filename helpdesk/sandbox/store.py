@@ -1,15 +1,22 @@
-"""Where sandbox accounts live between requests: one small interface, SQLite first.
+"""Where sandbox accounts live between requests: one small protocol, two stores.
 
-A sandbox is a row holding the account it was created with (``initial``) and the
-account as it is now, both as account JSON. The id is an unguessable capability
-(``secrets.token_urlsafe(24)``: 192 bits), checked against :data:`SANDBOX_ID`
-before any query. Sandboxes idle for longer than the TTL are invisible and are
-purged opportunistically when new ones are created.
+A sandbox is a record holding the account it was created with (``initial``), the
+account as it is now (both as account JSON) and a ``version`` that every commit
+increments. Writers read a record, compute the new account outside any lock and
+:meth:`SandboxStore.commit` it only if the version is still the one they read
+(optimistic concurrency), so a slow operation on one sandbox never blocks another
+and no update is lost.
 
-Configuration (``app.config``): ``SANDBOX_TTL_SECONDS`` (24 h),
-``SANDBOX_MAX_COUNT`` (10,000; creating one more evicts the least recently used),
-``SANDBOX_MAX_ACCOUNT_BYTES`` (1 MiB of serialized account JSON),
-``SANDBOX_DB_TIMEOUT`` (seconds to wait for a busy database, 10).
+The id is an unguessable capability (``secrets.token_urlsafe(24)``: 192 bits),
+checked against :data:`SANDBOX_ID` before any query. Sandboxes idle for longer
+than the TTL are invisible and are purged when new ones are created (and by
+``helpdesk sandbox purge``). A store keeps at most ``max_count`` sandboxes and
+``max_bytes`` of account JSON in all: creating one more evicts the least recently
+used. A store that is busy or unreachable raises the 503 refusal
+(:func:`helpdesk.sandbox.errors.store_busy`).
+
+:class:`MemorySandboxStore` keeps sandboxes in a dict: the fake for service
+tests, held to the same contract tests as :class:`SQLiteSandboxStore`.
 """
 
 from __future__ import annotations
@@ -21,84 +28,64 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
-from flask import Flask, current_app
-
-T = TypeVar("T")
+from helpdesk.sandbox.errors import store_busy
 
 #: The form of every id :func:`new_id` makes: 24 random bytes, URL-safe base64.
 SANDBOX_ID = re.compile(r"[A-Za-z0-9_-]{32}")
-
-DEFAULT_TTL_SECONDS = 24 * 3600
-DEFAULT_MAX_COUNT = 10_000
-DEFAULT_MAX_ACCOUNT_BYTES = 1024 * 1024
-DEFAULT_DB_TIMEOUT = 10.0
 #: A read touches ``last_used`` only when it is older than this, to spare writes.
 TOUCH_INTERVAL_SECONDS = 60.0
+#: What a client is told to wait when the store is busy or unreachable.
+RETRY_AFTER_SECONDS = 2
 
-_EXTENSION_KEY = "helpdesk.sandbox.store"
-_INIT_LOCK = threading.Lock()
-
-
-class SandboxNotFound(LookupError):
-    """Signal that no live sandbox has this id (malformed, unknown or expired)."""
-
-    def __init__(self, sandbox_id: str) -> None:
-        super().__init__(sandbox_id)
-        self.sandbox_id = sandbox_id
-
-
-class SandboxTooLarge(ValueError):
-    """Refuse to store an account whose JSON exceeds the size limit."""
-
-    def __init__(self, size: int, limit: int) -> None:
-        super().__init__(size, limit)
-        self.size = size
-        self.limit = limit
+Clock = Callable[[], float]
 
 
 @dataclass(frozen=True)
 class SandboxRecord:
-    """A stored sandbox: its current and initial account JSON and its times."""
+    """A stored sandbox: its current and initial account JSON, version and times."""
 
     id: str
     account: dict[str, Any]
     initial: dict[str, Any]
+    version: int
     created: float
     last_used: float
 
 
 class SandboxStore(Protocol):
-    """What the service needs from a store; a Redis store can implement it too."""
+    """What the sandbox service needs from a store (SQLite, in memory, Redis)."""
 
     def create(self, initial: dict[str, Any], account: dict[str, Any]) -> str:
-        """Store a new sandbox and return its id."""
+        """Store a new sandbox (version 1) and return its id."""
         ...
 
     def get(self, sandbox_id: str) -> SandboxRecord | None:
-        """Return the live sandbox (touching it), or ``None``."""
+        """Return the live sandbox (counting this as a use), or ``None``."""
         ...
 
-    def update(
-        self,
-        sandbox_id: str,
-        fn: Callable[[dict[str, Any]], tuple[dict[str, Any], T]],
-    ) -> T:
-        """Atomically replace the account by ``fn(account)[0]``; return ``[1]``.
+    def commit(self, sandbox_id: str, account: dict[str, Any], version: int) -> bool:
+        """Save ``account`` if the sandbox is live and still at ``version``.
 
-        :raise SandboxNotFound: no live sandbox has this id.
+        Return whether it was saved; ``False`` means another writer came first
+        (or the sandbox expired): read it again.
         """
-        ...
-
-    def reset(self, sandbox_id: str) -> SandboxRecord:
-        """Put the sandbox back to its initial account and return it."""
         ...
 
     def purge_expired(self) -> int:
         """Delete every expired sandbox; return how many."""
+        ...
+
+    def count(self) -> int:
+        """Return how many sandboxes are stored (live or not yet purged)."""
+        ...
+
+    def total_bytes(self) -> int:
+        """Return the bytes of account JSON stored, all sandboxes together."""
         ...
 
     def close(self) -> None:
@@ -111,48 +98,65 @@ def new_id() -> str:
     return secrets.token_urlsafe(24)
 
 
-def valid_id(sandbox_id: str) -> bool:
+def valid_id(sandbox_id: object) -> bool:
     """Return whether ``sandbox_id`` has the form of a sandbox id."""
     return isinstance(sandbox_id, str) and SANDBOX_ID.fullmatch(sandbox_id) is not None
 
 
-def _dumps(account: dict[str, Any]) -> str:
+def dumps(account: dict[str, Any]) -> str:
+    """Return account JSON as the stores keep it (compact, UTF-8 as is)."""
     return json.dumps(account, ensure_ascii=False, separators=(",", ":"))
 
+
+def _size(*texts: str) -> int:
+    return sum(len(text.encode("utf-8")) for text in texts)
+
+
+@dataclass(frozen=True)
+class StoreLimits:
+    """How long sandboxes live and how many, and how large in all, a store keeps."""
+
+    ttl_seconds: float
+    max_count: int
+    max_bytes: int
+
+
+# --- SQLite ------------------------------------------------------------------------
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sandboxes (
     id TEXT PRIMARY KEY,
     initial TEXT NOT NULL,
     account TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    size INTEGER NOT NULL,
     created REAL NOT NULL,
     last_used REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sandboxes_last_used ON sandboxes (last_used);
 """
+_COLUMNS = {"id", "initial", "account", "version", "size", "created", "last_used"}
 
 
 class SQLiteSandboxStore:
     """Sandboxes in one SQLite file (WAL), a connection per thread, made lazily.
 
-    Writes run in ``BEGIN IMMEDIATE`` transactions, so two requests updating one
-    sandbox are serialized and neither update is lost.
+    A commit is one ``UPDATE … WHERE id = ? AND version = ?``: the write lock is
+    held for that statement only. ``timeout`` bounds how long a statement waits
+    for a busy database before the store answers busy. Space freed by purges and
+    evictions is returned to the file system (``auto_vacuum = INCREMENTAL``).
     """
 
     def __init__(
         self,
         path: str,
+        limits: StoreLimits,
         *,
-        ttl_seconds: float = DEFAULT_TTL_SECONDS,
-        max_count: int = DEFAULT_MAX_COUNT,
-        max_account_bytes: int = DEFAULT_MAX_ACCOUNT_BYTES,
-        timeout: float = DEFAULT_DB_TIMEOUT,
-        clock: Callable[[], float] = time.time,
+        timeout: float = 2.0,
+        clock: Clock = time.time,
     ) -> None:
         self.path = path
-        self.ttl_seconds = ttl_seconds
-        self.max_count = max_count
-        self.max_account_bytes = max_account_bytes
+        self.limits = limits
         self.timeout = timeout
         self.clock = clock
         self._local = threading.local()
@@ -172,17 +176,33 @@ class SQLiteSandboxStore:
                 isolation_level=None,
                 check_same_thread=False,
             )
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            self._ensure_schema(conn)
+            try:
+                self._ensure_schema(conn)
+            except BaseException:
+                conn.close()
+                raise
             self._local.conn = conn
         return conn
 
     def _ensure_schema(self, conn: sqlite3.Connection) -> None:
         with self._schema_lock:
-            if not self._schema_ready:
-                conn.executescript(_SCHEMA)
-                self._schema_ready = True
+            if self._schema_ready:
+                return
+            # auto_vacuum must be chosen before the first table exists; an older
+            # file without it is switched over once by VACUUM.
+            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
+            conn.execute("PRAGMA journal_mode=WAL")
+            (mode,) = conn.execute("PRAGMA auto_vacuum").fetchone()
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(sandboxes)")}
+            if columns and columns != _COLUMNS:
+                # Sandboxes are disposable practice accounts: an older layout is
+                # dropped rather than migrated.
+                conn.execute("DROP TABLE sandboxes")
+            conn.executescript(_SCHEMA)
+            if mode != 2:
+                conn.execute("VACUUM")
+            self._schema_ready = True
+        conn.execute("PRAGMA synchronous=NORMAL")
 
     def close(self) -> None:
         """Close this thread's connection, if it has one."""
@@ -191,196 +211,241 @@ class SQLiteSandboxStore:
             self._local.conn = None
             conn.close()
 
-    def _transaction(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        conn = self._connection()
-        conn.execute("BEGIN IMMEDIATE")
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        """Yield the connection; a busy or broken database is the 503 refusal."""
         try:
-            result = fn(conn)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-        return result
+            yield self._connection()
+        except sqlite3.OperationalError as error:
+            raise store_busy(RETRY_AFTER_SECONDS) from error
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._db() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     def _cutoff(self, now: float) -> float:
-        return now - self.ttl_seconds
+        return now - self.limits.ttl_seconds
 
-    def _check_size(self, text: str) -> None:
-        size = len(text.encode("utf-8"))
-        if size > self.max_account_bytes:
-            raise SandboxTooLarge(size, self.max_account_bytes)
-
-    # --- the interface -------------------------------------------------------------
+    # --- the protocol --------------------------------------------------------------
 
     def create(self, initial: dict[str, Any], account: dict[str, Any]) -> str:
-        """Store a new sandbox; evict the least recently used one when full.
-
-        :raise SandboxTooLarge: either account is over the size limit.
-        """
-        initial_text, account_text = _dumps(initial), _dumps(account)
-        self._check_size(initial_text)
-        self._check_size(account_text)
+        """Store a new sandbox; evict the least recently used ones to make room."""
+        initial_text, account_text = dumps(initial), dumps(account)
+        size = _size(initial_text, account_text)
         sandbox_id = new_id()
-
-        def insert(conn: sqlite3.Connection) -> None:
+        evicted = False
+        with self._write() as conn:
             now = self.clock()
-            conn.execute(
+            cursor = conn.execute(
                 "DELETE FROM sandboxes WHERE last_used < ?", (self._cutoff(now),)
             )
-            (count,) = conn.execute("SELECT COUNT(*) FROM sandboxes").fetchone()
-            if count >= self.max_count:
-                conn.execute(
-                    "DELETE FROM sandboxes WHERE id IN (SELECT id FROM sandboxes "
-                    "ORDER BY last_used LIMIT ?)",
-                    (count - self.max_count + 1,),
-                )
+            evicted = cursor.rowcount > 0
+            count, total = conn.execute(
+                "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM sandboxes"
+            ).fetchone()
+            doomed: list[tuple[str]] = []
+            if count >= self.limits.max_count or total + size > self.limits.max_bytes:
+                for old_id, old_size in conn.execute(
+                    "SELECT id, size FROM sandboxes ORDER BY last_used"
+                ):
+                    if (
+                        count < self.limits.max_count
+                        and total + size <= self.limits.max_bytes
+                    ):
+                        break
+                    doomed.append((old_id,))
+                    count -= 1
+                    total -= old_size
+                conn.executemany("DELETE FROM sandboxes WHERE id = ?", doomed)
+                evicted = evicted or bool(doomed)
             conn.execute(
-                "INSERT INTO sandboxes (id, initial, account, created, last_used) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (sandbox_id, initial_text, account_text, now, now),
+                "INSERT INTO sandboxes "
+                "(id, initial, account, version, size, created, last_used) "
+                "VALUES (?, ?, ?, 1, ?, ?, ?)",
+                (sandbox_id, initial_text, account_text, size, now, now),
             )
-
-        self._transaction(insert)
+        if evicted:
+            self._reclaim()
         return sandbox_id
 
     def get(self, sandbox_id: str) -> SandboxRecord | None:
         """Return the live sandbox, touching it, or ``None`` (also for a bad id)."""
         if not valid_id(sandbox_id):
             return None
-        conn = self._connection()
-        now = self.clock()
-        row = conn.execute(
-            "SELECT id, account, initial, created, last_used FROM sandboxes "
-            "WHERE id = ? AND last_used >= ?",
-            (sandbox_id, self._cutoff(now)),
-        ).fetchone()
-        if row is None:
-            return None
-        if now - row[4] > TOUCH_INTERVAL_SECONDS:
-            conn.execute(
-                "UPDATE sandboxes SET last_used = MAX(last_used, ?) WHERE id = ?",
-                (now, sandbox_id),
-            )
+        with self._db() as conn:
+            now = self.clock()
+            row = conn.execute(
+                "SELECT account, initial, version, created, last_used "
+                "FROM sandboxes WHERE id = ? AND last_used >= ?",
+                (sandbox_id, self._cutoff(now)),
+            ).fetchone()
+            if row is None:
+                return None
+            if now - row[4] > TOUCH_INTERVAL_SECONDS:
+                conn.execute(
+                    "UPDATE sandboxes SET last_used = MAX(last_used, ?) WHERE id = ?",
+                    (now, sandbox_id),
+                )
         return SandboxRecord(
-            row[0], json.loads(row[1]), json.loads(row[2]), row[3], max(row[4], now)
+            sandbox_id,
+            json.loads(row[0]),
+            json.loads(row[1]),
+            row[2],
+            row[3],
+            max(row[4], now),
         )
 
-    def update(
-        self,
-        sandbox_id: str,
-        fn: Callable[[dict[str, Any]], tuple[dict[str, Any], T]],
-    ) -> T:
-        """Run ``fn`` on the account inside one write transaction and save its result.
-
-        If ``fn`` raises, nothing is saved and the exception propagates.
-
-        :raise SandboxNotFound: no live sandbox has this id.
-        :raise SandboxTooLarge: the new account is over the size limit.
-        """
+    def commit(self, sandbox_id: str, account: dict[str, Any], version: int) -> bool:
+        """Save ``account`` if the sandbox is live and still at ``version``."""
         if not valid_id(sandbox_id):
-            raise SandboxNotFound(sandbox_id)
-
-        def apply(conn: sqlite3.Connection) -> T:
+            return False
+        text = dumps(account)
+        with self._db() as conn:
             now = self.clock()
-            row = conn.execute(
-                "SELECT account FROM sandboxes WHERE id = ? AND last_used >= ?",
-                (sandbox_id, self._cutoff(now)),
-            ).fetchone()
-            if row is None:
-                raise SandboxNotFound(sandbox_id)
-            account, result = fn(json.loads(row[0]))
-            text = _dumps(account)
-            self._check_size(text)
-            conn.execute(
-                "UPDATE sandboxes SET account = ?, last_used = ? WHERE id = ?",
-                (text, now, sandbox_id),
+            cursor = conn.execute(
+                "UPDATE sandboxes SET account = ?, version = version + 1, "
+                "size = length(CAST(initial AS BLOB)) + ?, last_used = ? "
+                "WHERE id = ? AND version = ? AND last_used >= ?",
+                (text, _size(text), now, sandbox_id, version, self._cutoff(now)),
             )
-            return result
-
-        return self._transaction(apply)
-
-    def reset(self, sandbox_id: str) -> SandboxRecord:
-        """Put the sandbox back to its initial account.
-
-        :raise SandboxNotFound: no live sandbox has this id.
-        """
-        if not valid_id(sandbox_id):
-            raise SandboxNotFound(sandbox_id)
-
-        def apply(conn: sqlite3.Connection) -> SandboxRecord:
-            now = self.clock()
-            row = conn.execute(
-                "SELECT initial, created FROM sandboxes "
-                "WHERE id = ? AND last_used >= ?",
-                (sandbox_id, self._cutoff(now)),
-            ).fetchone()
-            if row is None:
-                raise SandboxNotFound(sandbox_id)
-            conn.execute(
-                "UPDATE sandboxes SET account = initial, last_used = ? WHERE id = ?",
-                (now, sandbox_id),
-            )
-            initial = json.loads(row[0])
-            return SandboxRecord(sandbox_id, initial, json.loads(row[0]), row[1], now)
-
-        return self._transaction(apply)
+            return cursor.rowcount == 1
 
     def purge_expired(self) -> int:
         """Delete every sandbox idle for longer than the TTL; return how many."""
-
-        def purge(conn: sqlite3.Connection) -> int:
+        with self._db() as conn:
             cursor = conn.execute(
                 "DELETE FROM sandboxes WHERE last_used < ?",
                 (self._cutoff(self.clock()),),
             )
-            return cursor.rowcount
+            removed = cursor.rowcount
+        if removed:
+            self._reclaim()
+        return removed
 
-        return self._transaction(purge)
+    def _reclaim(self) -> None:
+        with self._db() as conn:
+            # The pragma frees one page per step, and execute() steps once:
+            # executescript runs it to the end.
+            conn.executescript("PRAGMA incremental_vacuum;")
 
     def count(self) -> int:
         """Return how many sandboxes are stored (live or not yet purged)."""
-        (count,) = (
-            self._connection().execute("SELECT COUNT(*) FROM sandboxes").fetchone()
-        )
+        with self._db() as conn:
+            (count,) = conn.execute("SELECT COUNT(*) FROM sandboxes").fetchone()
         return int(count)
 
-
-def store_from_config(app: Flask) -> SandboxStore:
-    """Build the store the app's configuration asks for (SQLite in the instance)."""
-    return SQLiteSandboxStore(
-        os.path.join(app.instance_path, "sandboxes.sqlite3"),
-        ttl_seconds=float(app.config.get("SANDBOX_TTL_SECONDS", DEFAULT_TTL_SECONDS)),
-        max_count=int(app.config.get("SANDBOX_MAX_COUNT", DEFAULT_MAX_COUNT)),
-        max_account_bytes=int(
-            app.config.get("SANDBOX_MAX_ACCOUNT_BYTES", DEFAULT_MAX_ACCOUNT_BYTES)
-        ),
-        timeout=float(app.config.get("SANDBOX_DB_TIMEOUT", DEFAULT_DB_TIMEOUT)),
-    )
+    def total_bytes(self) -> int:
+        """Return the bytes of account JSON stored, all sandboxes together."""
+        with self._db() as conn:
+            (total,) = conn.execute(
+                "SELECT COALESCE(SUM(size), 0) FROM sandboxes"
+            ).fetchone()
+        return int(total)
 
 
-def init_app(app: Flask, store: SandboxStore | None = None) -> None:
-    """Attach a store to the app (built lazily unless given) and its teardown."""
-    if _EXTENSION_KEY in app.extensions:
-        return
-    app.extensions[_EXTENSION_KEY] = store
-
-    @app.teardown_appcontext
-    def close_store(exc: BaseException | None) -> None:
-        current = app.extensions.get(_EXTENSION_KEY)
-        if current is not None:
-            current.close()
+# --- in memory ---------------------------------------------------------------------
 
 
-def get_store() -> SandboxStore:
-    """Return the current app's sandbox store, creating it on first use."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    store: SandboxStore | None = app.extensions.get(_EXTENSION_KEY)
-    if store is not None:
-        return store
-    with _INIT_LOCK:
-        # Without init_app (no teardown) connections simply live with their thread.
-        store = app.extensions.get(_EXTENSION_KEY)
-        if store is None:
-            store = store_from_config(app)
-            app.extensions[_EXTENSION_KEY] = store
-    return store
+class MemorySandboxStore:
+    """Sandboxes in a dict behind a lock: the fake the service tests run on.
+
+    Records are kept as JSON text, so a caller never shares state with the store.
+    """
+
+    def __init__(self, limits: StoreLimits, *, clock: Clock = time.time) -> None:
+        self.limits = limits
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._rows: dict[str, tuple[str, str, int, float, float]] = {}
+
+    def _live(self, sandbox_id: str, now: float) -> bool:
+        row = self._rows.get(sandbox_id)
+        return row is not None and row[4] >= now - self.limits.ttl_seconds
+
+    def _size(self, sandbox_id: str) -> int:
+        initial, account, *_ = self._rows[sandbox_id]
+        return _size(initial, account)
+
+    def create(self, initial: dict[str, Any], account: dict[str, Any]) -> str:
+        """Store a new sandbox; evict the least recently used ones to make room."""
+        initial_text, account_text = dumps(initial), dumps(account)
+        size = _size(initial_text, account_text)
+        sandbox_id = new_id()
+        with self._lock:
+            now = self.clock()
+            for old in [i for i in self._rows if not self._live(i, now)]:
+                del self._rows[old]
+            by_age = sorted(self._rows, key=lambda i: self._rows[i][4])
+            total = sum(self._size(i) for i in by_age)
+            for old in by_age:
+                if (
+                    len(self._rows) < self.limits.max_count
+                    and total + size <= self.limits.max_bytes
+                ):
+                    break
+                total -= self._size(old)
+                del self._rows[old]
+            self._rows[sandbox_id] = (initial_text, account_text, 1, now, now)
+        return sandbox_id
+
+    def get(self, sandbox_id: str) -> SandboxRecord | None:
+        """Return the live sandbox, touching it, or ``None``."""
+        if not valid_id(sandbox_id):
+            return None
+        with self._lock:
+            now = self.clock()
+            if not self._live(sandbox_id, now):
+                return None
+            initial, account, version, created, last_used = self._rows[sandbox_id]
+            last_used = max(last_used, now)
+            self._rows[sandbox_id] = (initial, account, version, created, last_used)
+        return SandboxRecord(
+            sandbox_id,
+            json.loads(account),
+            json.loads(initial),
+            version,
+            created,
+            last_used,
+        )
+
+    def commit(self, sandbox_id: str, account: dict[str, Any], version: int) -> bool:
+        """Save ``account`` if the sandbox is live and still at ``version``."""
+        text = dumps(account)
+        with self._lock:
+            now = self.clock()
+            if not valid_id(sandbox_id) or not self._live(sandbox_id, now):
+                return False
+            initial, _, current, created, _ = self._rows[sandbox_id]
+            if current != version:
+                return False
+            self._rows[sandbox_id] = (initial, text, version + 1, created, now)
+            return True
+
+    def purge_expired(self) -> int:
+        """Delete every sandbox idle for longer than the TTL; return how many."""
+        with self._lock:
+            now = self.clock()
+            expired = [i for i in self._rows if not self._live(i, now)]
+            for sandbox_id in expired:
+                del self._rows[sandbox_id]
+        return len(expired)
+
+    def count(self) -> int:
+        """Return how many sandboxes are stored (live or not yet purged)."""
+        with self._lock:
+            return len(self._rows)
+
+    def total_bytes(self) -> int:
+        """Return the bytes of account JSON stored, all sandboxes together."""
+        with self._lock:
+            return sum(self._size(i) for i in self._rows)
+
+    def close(self) -> None:
+        """Nothing to release."""

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, abort, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from helpdesk.errorcodes import service
 from helpdesk.i18n import current_language, localized_blueprint
+from helpdesk.sandbox.errors import SandboxError
+from helpdesk.sandboxes import create_sandbox
+from helpdesk.views.sandbox.actions import sandbox_error
+from helpdesk.views.sandbox.state import SESSION_ID
 
 bp = localized_blueprint("errorcodes", __name__)
 
@@ -46,23 +52,30 @@ def code(code: str) -> Page:
 
 
 @bp.post("/errors/<code>/sandbox")
-def reproduce(code: str) -> Response:
+def reproduce(code: str) -> Page | tuple[str, int, dict[str, str]]:
     """Create a sandbox with the diagnosed account and open it.
 
     :raise 404: the code is unknown or cannot be simulated.
     :raise 400: the answers cannot describe an account.
-    :raise 503: the sandbox could not be created.
+    A refusal to create it (too many sandboxes, a busy store) is shown as the
+    sandbox UI shows it.
     """
     try:
-        sandbox_id = service.reproduce(code, request.form)
+        sandbox_id = service.reproduce(code, request.form, _create_sandbox)
     except service.UnknownCode:
         abort(404)
     except service.InvalidAnswers:
         abort(400)
-    except service.SandboxUnavailable:
-        abort(503)
-    session["sandbox_id"] = sandbox_id
+    except SandboxError as error:
+        return sandbox_error(error)
+    session[SESSION_ID] = sandbox_id
     return redirect(url_for("sandbox.index"))
+
+
+def _create_sandbox(scenario: str | None, account: dict[str, Any] | None) -> str:
+    sandbox = create_sandbox(scenario, account)
+    assert sandbox.id is not None
+    return sandbox.id
 
 
 def init_app(app: Flask) -> None:

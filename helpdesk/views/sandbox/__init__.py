@@ -1,10 +1,12 @@
 """Sandbox UI: a mock Zoom web portal, server-rendered, on top of the sandbox service.
 
-Every page loads the visitor's sandbox (:mod:`.state`); a missing or expired
-sandbox is replaced by a fresh ``error-1009`` one. Every form posts, then
-redirects (POST-redirect-GET) with a notice. Before anything destructive a
-confirmation page shows the consequences, worked out by running the very simulator
-operation on a copy of the account (:mod:`helpdesk.sandbox.preview`).
+Every page shows the visitor's sandbox (:mod:`.state`); a visitor without one sees
+the ``error-1009`` scenario, stored on their first change. Every form posts, then
+redirects (POST-redirect-GET) with a notice: each change runs through
+:func:`.actions.perform`, and one error handler (:func:`.actions.sandbox_error`)
+answers every refusal. Before anything destructive a confirmation page shows the
+consequences, worked out by running the very simulator operation on a copy of the
+account (:mod:`helpdesk.sandbox.preview`).
 
 The views live in one module per area; all are on :data:`bp`, so their endpoints
 are ``sandbox.<function>``.
@@ -14,18 +16,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from helpdesk.i18n import localized_blueprint
+from helpdesk.sandbox.errors import SandboxError
 
-bp = localized_blueprint("sandbox", __name__, "/sandbox")
-
-
-def init_app(app: Flask) -> None:
-    """Register the sandbox UI."""
-    app.register_blueprint(bp)
-
-
-# The view modules attach their routes to ``bp``, so they are imported after it.
-from helpdesk.views.sandbox import (  # noqa: E402
+# The view modules attach their routes to ``bp`` when imported.
+from helpdesk.views.sandbox import (
+    actions,
     guide,
     imports,
     overview,
@@ -33,6 +28,15 @@ from helpdesk.views.sandbox import (  # noqa: E402
     rooms,
     users,
 )
+from helpdesk.views.sandbox.blueprint import bp
+
+bp.register_error_handler(SandboxError, actions.sandbox_error)
+
+
+def init_app(app: Flask) -> None:
+    """Register the sandbox UI."""
+    app.register_blueprint(bp)
+
 
 __all__ = [
     "bp",

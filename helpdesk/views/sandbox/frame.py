@@ -94,12 +94,17 @@ def guide_panel(account: Account) -> dict[str, Any] | None:
     }
 
 
-def back(default: str) -> BaseResponse:
-    """Redirect to the form's ``next`` (a local path) or to ``default``."""
+def back_url(default: str) -> str:
+    """Return the form's ``next`` (a local path) or ``default``."""
     target = request.form.get("next", "")
     if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(default)
+        return target
+    return default
+
+
+def back(default: str) -> BaseResponse:
+    """Redirect to the form's ``next`` (a local path) or to ``default``."""
+    return redirect(back_url(default))
 
 
 def get_user(account: Account, email: str) -> simulator.User:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, jsonify, redirect, request, url_for
+from flask import Response, abort, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from helpdesk.i18n import current_language
 from helpdesk.sandbox import guide as guides
-from helpdesk.views.sandbox import bp
+from helpdesk.views.sandbox.blueprint import bp
 from helpdesk.views.sandbox.frame import back
 from helpdesk.views.sandbox.state import (
     begin_guide,
@@ -21,8 +21,27 @@ from helpdesk.views.sandbox.state import (
 )
 
 
-def start_guide(value: str) -> BaseResponse:
+def guide_prompt(value: str) -> str | BaseResponse:
+    """Show what starting the guide ``slug#section`` does, with a button to start."""
+    found = guide_steps(value, current_language())
+    ref = guides.parse_guide(value)
+    if found is None or ref is None:
+        notice("error", "text", key="guide-unknown")
+        return redirect(url_for("sandbox.index"))
+    article, section = found
+    return render_template(
+        "sandbox/start_guide.html",
+        guide=ref.key,
+        article=article,
+        section=section,
+        lang=current_language(),
+    )
+
+
+@bp.post("/guide/start")
+def start_guide() -> BaseResponse:
     """Start a guide: a fresh sandbox suited to the procedure, steps in the session."""
+    value = request.form.get("guide", "")
     found = guide_steps(value, current_language())
     ref = guides.parse_guide(value)
     if found is None or ref is None:

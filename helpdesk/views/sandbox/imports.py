@@ -4,30 +4,31 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Any
 
 from flask import Response, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 import simulator
-from helpdesk.sandbox import consequences, messages, preview, service
+from helpdesk.sandbox import consequences, messages, preview
 from helpdesk.sandbox.notices import plain, refusal_view
 from helpdesk.sandbox.wording import (
     IMPORT_ACTION_LABELS,
 )
-from helpdesk.views.sandbox import bp
+from helpdesk.sandboxes import sandboxes
+from helpdesk.views.sandbox.actions import perform
+from helpdesk.views.sandbox.blueprint import bp
 from helpdesk.views.sandbox.frame import render
 from helpdesk.views.sandbox.state import (
-    actor_email,
     actor_of,
     load_sandbox,
     notice,
-    notice_refusal,
-    sandbox_id,
     signal,
 )
 from simulator import (
     CsvRejected,
+    ImportReport,
     RuleViolation,
 )
 
@@ -76,7 +77,7 @@ def import_sample() -> Response:
     if action not in IMPORT_ACTIONS:
         abort(404)
     sandbox = load_sandbox()
-    text = service.sample_csv(sandbox.id, action)
+    text = sandboxes().sample_csv(sandbox.id, action)
     signal("sample", sandbox.account)
     return Response(
         text,
@@ -151,24 +152,24 @@ def import_confirm() -> BaseResponse:
         data = base64.b64decode(request.form.get("data", ""), validate=True)
     except (binascii.Error, ValueError):
         abort(400)
-    try:
-        report = service.import_csv(sandbox_id(), action, data, actor=actor_email())
-    except CsvRejected as rejected:
-        notice("error", "csv", reason=rejected.reason, params=plain(rejected.params))
-        return redirect(url_for("sandbox.import_upload_form", action=action))
-    except RuleViolation as refusal:
-        notice_refusal(refusal)
-        return redirect(url_for("sandbox.import_upload_form", action=action))
-    import_event = {
-        "action": "import",
-        "target": action,
-        "ok": True,
-        "details": {"applied": report.applied, "failed": report.failed},
-    }
-    change = {"type": "events", "events": [import_event]}
-    notice("success", "change", change=change)
-    signal("imported", load_sandbox().account, change=change)
-    return redirect(url_for("sandbox.import_results"))
+    upload_form = url_for("sandbox.import_upload_form", action=action)
+
+    def describe(report: ImportReport) -> dict[str, Any]:
+        import_event = {
+            "action": "import",
+            "target": action,
+            "ok": True,
+            "details": {"applied": report.applied, "failed": report.failed},
+        }
+        return {"type": "events", "events": [import_event]}
+
+    return perform(
+        lambda svc, sid, actor: svc.import_csv(sid, action, data, actor=actor),
+        done=url_for("sandbox.import_results"),
+        back_to=upload_form,
+        describe=describe,
+        signal_name="imported",
+    )
 
 
 @bp.get("/import/results")

@@ -4,42 +4,38 @@ the invitation, add-ons and the event log.
 
 from __future__ import annotations
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 import simulator
-from helpdesk.sandbox import service
 from helpdesk.sandbox.wording import (
     SCENARIO_LABELS,
     describe_event,
 )
-from helpdesk.views.sandbox import bp
-from helpdesk.views.sandbox.frame import back, get_user, parse_int, render
-from helpdesk.views.sandbox.guide import start_guide
+from helpdesk.views.sandbox.actions import perform
+from helpdesk.views.sandbox.blueprint import bp
+from helpdesk.views.sandbox.frame import back, back_url, get_user, parse_int, render
+from helpdesk.views.sandbox.guide import guide_prompt
 from helpdesk.views.sandbox.state import (
     act_as,
-    actor_email,
     forget_actor,
     load_sandbox,
     new_sandbox,
     notice,
-    notice_refusal,
     restart_guide,
-    sandbox_id,
     signal,
 )
-from simulator import (
-    RuleViolation,
-)
-
-CLOCK_MAX_DAYS = 3650
 
 
 @bp.get("/")
 def index() -> str | BaseResponse:
-    """Show the account overview; ``?guide=slug#section`` starts a guided procedure."""
+    """Show the account overview; ``?guide=slug#section`` offers to start a guide.
+
+    Only offers: starting one replaces the visitor's sandbox, which a GET (a link
+    from anywhere) must never do.
+    """
     if "guide" in request.args:
-        return start_guide(request.args.get("guide", ""))
+        return guide_prompt(request.args.get("guide", ""))
     sandbox = load_sandbox()
     signal("portal", sandbox.account)
     recent = [describe_event(e.to_dict()) for e in sandbox.account.events[-5:]][::-1]
@@ -69,11 +65,20 @@ def new() -> BaseResponse:
 @bp.post("/reset")
 def reset() -> BaseResponse:
     """Put the sandbox back to how it was created."""
-    service.reset(sandbox_id())
-    forget_actor()
-    restart_guide()
-    notice("success", "text", key="reset")
-    return redirect(url_for("sandbox.index"))
+    page = url_for("sandbox.index")
+
+    def done(_: object) -> str:
+        forget_actor()
+        restart_guide()
+        notice("success", "text", key="reset")
+        return page
+
+    return perform(
+        lambda svc, sid, actor: svc.reset(sid),
+        done=done,
+        back_to=page,
+        describe=lambda _: None,
+    )
 
 
 @bp.post("/actor")
@@ -94,41 +99,43 @@ def set_actor() -> BaseResponse:
 def advance_clock() -> BaseResponse:
     """Move the sandbox clock on by some days; report what fired."""
     days = parse_int(request.form.get("days"))
-    if days is None or not 1 <= days <= CLOCK_MAX_DAYS:
+    page = back_url(url_for("sandbox.index"))
+    if days is None or not 1 <= days <= current_app.config["SANDBOX_MAX_CLOCK_DAYS"]:
         notice("error", "text", key="bad-clock")
-        return back(url_for("sandbox.index"))
-    fired = service.advance_clock(sandbox_id(), days)
-    events = [e.to_dict() for e in fired]
-    notice("success", "change", change={"type": "events", "events": events})
-    return back(url_for("sandbox.index"))
+        return redirect(page)
+    return perform(
+        lambda svc, sid, actor: svc.advance_clock(sid, days),
+        done=page,
+        back_to=page,
+    )
 
 
 @bp.post("/invitation/accept")
 def accept_invitation() -> BaseResponse:
     """Accept the invitation to join another account (or fail with 1009)."""
-    try:
-        service.accept_invitation(sandbox_id(), actor=actor_email())
-    except RuleViolation as refusal:
-        notice_refusal(refusal)
-    else:
+    page = url_for("sandbox.index")
+
+    def accepted(_: object) -> str:
         notice("success", "text", key="accepted")
-    return redirect(url_for("sandbox.index"))
+        return page
+
+    return perform(
+        lambda svc, sid, actor: svc.accept_invitation(sid, actor=actor),
+        done=accepted,
+        back_to=page,
+        describe=lambda _: None,
+    )
 
 
 @bp.post("/addons/<addon>/remove")
 def remove_addon(addon: str) -> BaseResponse:
     """Cancel an add-on (only the owner may)."""
-    try:
-        event = service.remove_addon(sandbox_id(), addon, actor=actor_email())
-    except simulator.UnknownAddon:
-        abort(404)
-    except RuleViolation as refusal:
-        notice_refusal(refusal)
-    else:
-        notice(
-            "success", "change", change={"type": "events", "events": [event.to_dict()]}
-        )
-    return redirect(url_for("sandbox.index"))
+    page = url_for("sandbox.index")
+    return perform(
+        lambda svc, sid, actor: svc.remove_addon(sid, addon, actor=actor),
+        done=page,
+        back_to=page,
+    )
 
 
 @bp.get("/timeline")

@@ -8,33 +8,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 import simulator
 from helpdesk.sandbox import consequences, preview, service
+from helpdesk.sandbox.errors import SandboxError
 from helpdesk.sandbox.notices import refusal_view
 from helpdesk.sandbox.wording import (
     compact_report,
 )
-from helpdesk.views.sandbox import bp
+from helpdesk.views.sandbox.actions import perform
+from helpdesk.views.sandbox.blueprint import bp
 from helpdesk.views.sandbox.frame import get_user, render
 from helpdesk.views.sandbox.state import (
     NOTICE_MAX_LINES,
-    actor_email,
     actor_of,
     load_sandbox,
     notice,
-    notice_refusal,
-    sandbox_id,
     signal,
 )
 from simulator import (
     Account,
-    BulkRefused,
-    RuleViolation,
+    BulkReport,
+    RemovalReport,
     TransferOptions,
-    UnknownUser,
 )
 
 #: Refusals caused by the transfer options: the dialog is shown again to fix them.
@@ -138,39 +136,33 @@ def _remove(email: str, action: str) -> str | BaseResponse:
         return _removal_page(email, action, request.form)
     form = transfer_form(request.form)
     with_transfer = request.form.get("mode") == "transfer"
+    transfer = transfer_options(form, with_transfer)
     dialog = (
         "sandbox.confirm_unlink"
         if action == "disassociate"
         else "sandbox.confirm_delete"
     )
-    try:
-        report = service.remove_user(
-            sandbox_id(),
-            email,
-            action,
-            transfer_options(form, with_transfer),
-            actor=actor_email(),
-        )
-    except UnknownUser:
-        abort(404)
-    except RuleViolation as refusal:
-        notice_refusal(refusal)
-        if refusal.rule_id not in TRANSFER_RULES:
-            return redirect(url_for("sandbox.users"))
+
+    def refused(error: SandboxError) -> str:
+        if error.rule not in TRANSFER_RULES:
+            return url_for("sandbox.users")
         query = {k: ("1" if v is True else v) for k, v in form.items() if v}
-        return redirect(url_for(dialog, email=email, **query))
-    data = report.to_dict()
-    data["transfer"] = (
-        transfer_options(form, with_transfer) or TransferOptions(None)
-    ).to_params()
-    change = {"type": "removal", "report": compact_report(data)}
-    notice("success", "change", change=change)
-    signal(
-        "unlinked" if action == "disassociate" else "deleted",
-        load_sandbox().account,
-        change=change,
+        return url_for(dialog, email=email, **query)
+
+    def describe(report: RemovalReport) -> dict[str, Any]:
+        data = report.to_dict()
+        data["transfer"] = (transfer or TransferOptions(None)).to_params()
+        return {"type": "removal", "report": compact_report(data)}
+
+    return perform(
+        lambda svc, sid, actor: svc.remove_user(
+            sid, email, action, transfer, actor=actor
+        ),
+        done=url_for("sandbox.users"),
+        back_to=refused,
+        describe=describe,
+        signal_name="unlinked" if action == "disassociate" else "deleted",
     )
-    return redirect(url_for("sandbox.users"))
 
 
 @bp.post("/users/<email>/unlink")
@@ -198,7 +190,7 @@ def _bulk_page(source: Any) -> str | BaseResponse:
     action = source.get("action", "")
     if action not in service.BULK_ACTIONS:
         abort(400)
-    emails = [e for e in source.getlist("email") if e][:1000]
+    emails = [e for e in source.getlist("email") if e][: _max_bulk()]
     if not emails:
         notice("error", "text", key="select-users")
         return redirect(url_for("sandbox.users"))
@@ -244,35 +236,37 @@ def bulk() -> str | BaseResponse:
     action = request.form.get("action", "")
     if action not in service.BULK_ACTIONS:
         abort(400)
-    emails = [e for e in request.form.getlist("email") if e][:1000]
+    emails = [e for e in request.form.getlist("email") if e][: _max_bulk()]
     if not emails:
         notice("error", "text", key="select-users")
         return redirect(url_for("sandbox.users"))
     form = transfer_form(request.form)
     with_transfer = request.form.get("mode") == "transfer" and action != "deactivate"
     transfer = transfer_options(form, with_transfer)
-    try:
-        report = service.bulk_action(
-            sandbox_id(), action, emails, transfer, actor=actor_email()
-        )
-    except (RuleViolation, BulkRefused) as refusal:
-        notice_refusal(refusal)
-        query = {k: ("1" if v is True else v) for k, v in form.items() if v}
-        return redirect(
-            url_for("sandbox.confirm_bulk", action=action, email=emails, **query)
-        )
-    results = []
-    for result in report.results:
-        data = result.to_dict()
-        if data["report"] is not None:
-            data["report"]["transfer"] = (transfer or TransferOptions(None)).to_params()
-        report_data = data["report"] and compact_report(data["report"])
-        results.append({"email": data["email"], "report": report_data})
-    change = {"type": "bulk", "results": results[:NOTICE_MAX_LINES]}
-    notice("success", "change", change=change)
-    signal(
-        BULK_DONE_SIGNALS[action],
-        load_sandbox().account,
-        change=change,
+    query = {k: ("1" if v is True else v) for k, v in form.items() if v}
+
+    def describe(report: BulkReport) -> dict[str, Any]:
+        results = []
+        for result in report.results:
+            data = result.to_dict()
+            if data["report"] is not None:
+                data["report"]["transfer"] = (
+                    transfer or TransferOptions(None)
+                ).to_params()
+            report_data = data["report"] and compact_report(data["report"])
+            results.append({"email": data["email"], "report": report_data})
+        return {"type": "bulk", "results": results[:NOTICE_MAX_LINES]}
+
+    return perform(
+        lambda svc, sid, actor: svc.bulk_action(
+            sid, action, emails, transfer, actor=actor
+        ),
+        done=url_for("sandbox.users"),
+        back_to=url_for("sandbox.confirm_bulk", action=action, email=emails, **query),
+        describe=describe,
+        signal_name=BULK_DONE_SIGNALS[action],
     )
-    return redirect(url_for("sandbox.users"))
+
+
+def _max_bulk() -> int:
+    return int(current_app.config["SANDBOX_MAX_BULK_EMAILS"])

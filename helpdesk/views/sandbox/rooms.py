@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, url_for
+from flask import url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from helpdesk.sandbox import preview, service
+from helpdesk.sandbox import preview
 from helpdesk.sandbox.notices import refusal_view
-from helpdesk.views.sandbox import bp
+from helpdesk.views.sandbox.actions import perform
+from helpdesk.views.sandbox.blueprint import bp
 from helpdesk.views.sandbox.frame import get_room, render
 from helpdesk.views.sandbox.state import (
-    actor_email,
     actor_of,
     load_sandbox,
-    notice,
-    notice_refusal,
-    sandbox_id,
     signal,
-)
-from simulator import (
-    RuleViolation,
-    UnknownRoom,
 )
 
 
@@ -53,14 +46,10 @@ def confirm_delete_room(room_id: str) -> str:
 @bp.post("/rooms/<room_id>/delete")
 def delete_room(room_id: str) -> BaseResponse:
     """Delete a Zoom Room."""
-    try:
-        event = service.delete_room(sandbox_id(), room_id, actor=actor_email())
-    except UnknownRoom:
-        abort(404)
-    except RuleViolation as refusal:
-        notice_refusal(refusal)
-        return redirect(url_for("sandbox.rooms"))
-    change = {"type": "events", "events": [event.to_dict()]}
-    notice("success", "change", change=change)
-    signal("room-deleted", load_sandbox().account, change=change)
-    return redirect(url_for("sandbox.rooms"))
+    page = url_for("sandbox.rooms")
+    return perform(
+        lambda svc, sid, actor: svc.delete_room(sid, room_id, actor=actor),
+        done=page,
+        back_to=page,
+        signal_name="room-deleted",
+    )

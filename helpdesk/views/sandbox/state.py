@@ -19,8 +19,10 @@ from helpdesk.content import get_library
 from helpdesk.i18n import current_language
 from helpdesk.sandbox import guide as guides
 from helpdesk.sandbox import service
+from helpdesk.sandbox.errors import BulkRefusal, RuleRefusal, SandboxError
 from helpdesk.sandbox.notices import plain
-from simulator import Account, BulkRefused, RuleViolation
+from helpdesk.sandboxes import create_sandbox, sandboxes
+from simulator import Account
 
 #: Session keys (the error-code pages set ``sandbox_id`` too).
 SESSION_ID = "sandbox_id"
@@ -35,27 +37,46 @@ NOTICE_MAX_LINES = 10
 
 
 def load_sandbox() -> service.Sandbox:
-    """Return the visitor's sandbox, creating an ``error-1009`` one if there is none."""
+    """Return the visitor's sandbox to show; nothing is stored by showing it.
+
+    A visitor without a (live) sandbox sees the ``error-1009`` scenario, stored
+    only on their first change (:func:`sandbox_id`): a crawler reading the pages
+    creates nothing.
+    """
     sandbox_id = session.get(SESSION_ID)
     if isinstance(sandbox_id, str):
         try:
-            return service.get_sandbox(sandbox_id)
-        except service.SandboxNotFound:
+            return sandboxes().get(sandbox_id)
+        except SandboxError as error:
+            if error.code != "unknown-sandbox":
+                raise
+            session.pop(SESSION_ID, None)
             notice("info", "expired")
-    return new_sandbox("error-1009")
+    return service.preview_sandbox()
 
 
 def new_sandbox(scenario: str) -> service.Sandbox:
     """Create a sandbox from a scenario and make it the visitor's."""
-    sandbox = service.create_sandbox(scenario=scenario)
+    sandbox = create_sandbox(scenario=scenario)
     session[SESSION_ID] = sandbox.id
     session.pop(SESSION_ACTOR, None)
     return sandbox
 
 
 def sandbox_id() -> str:
-    """Return the id of the visitor's (live) sandbox, creating one if needed."""
-    return load_sandbox().id
+    """Return the id of the sandbox a change applies to, storing one if needed.
+
+    A visitor with no sandbox yet gets the ``error-1009`` one they were shown. A
+    session naming a sandbox that has expired is *not* given a new one: the
+    service refuses the change (``unknown-sandbox``) and the visitor is offered
+    a new sandbox instead.
+    """
+    current = session.get(SESSION_ID)
+    if isinstance(current, str):
+        return current
+    created = new_sandbox("error-1009").id
+    assert created is not None
+    return created
 
 
 def actor_of(account: Account) -> simulator.User:
@@ -92,17 +113,19 @@ def notice(kind: str, code: str, **data: Any) -> None:
     flash({"code": code, **data}, kind)
 
 
-def notice_refusal(error: RuleViolation | BulkRefused) -> None:
+def notice_refusal(error: RuleRefusal | BulkRefusal) -> None:
     """Queue the localized rule text (and source link) of a refusal."""
-    if isinstance(error, BulkRefused):
+    if isinstance(error, BulkRefusal):
         results = [r.to_dict() for r in error.results if not r.ok]
         notice("refusal", "bulk", results=results[:NOTICE_MAX_LINES])
-    elif error.rule_id == "invitation-blocked":
+        return
+    rule = error.violation.rule_id
+    if rule == "invitation-blocked":
         # The blockers are listed from the account when shown: a long list would
         # not fit in the session cookie.
-        notice("refusal", "rule", rule=error.rule_id, params={"code": 1009})
+        notice("refusal", "rule", rule=rule, params={"code": 1009})
     else:
-        notice("refusal", "rule", rule=error.rule_id, params=plain(error.params))
+        notice("refusal", "rule", rule=rule, params=plain(error.violation.params))
 
 
 # --- guided mode ----------------------------------------------------------------------

@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from helpdesk.sandbox import consequences, preview, service
 from helpdesk.sandbox import guide as guides
 from helpdesk.sandbox.notices import refusal_view
-from helpdesk.views.sandbox import bp
+from helpdesk.views.sandbox.actions import perform
+from helpdesk.views.sandbox.blueprint import bp
 from helpdesk.views.sandbox.frame import get_user, parse_int, render
 from helpdesk.views.sandbox.state import (
     act_as,
-    actor_email,
     actor_of,
     load_sandbox,
     notice,
-    notice_refusal,
-    sandbox_id,
     signal,
 )
-from simulator import (
-    RuleViolation,
-    UnknownUser,
-)
+from simulator import Event
+
+
+def _max_auto_delete_days() -> int:
+    return int(current_app.config["SANDBOX_MAX_AUTO_DELETE_DAYS"])
 
 
 @bp.get("/users")
@@ -73,25 +72,19 @@ def save_advanced() -> BaseResponse:
     enabled = request.form.get("enabled") == "1"
     notify = request.form.get("notify") == "1"
     days = parse_int(request.form.get("days"))
-    if enabled and (days is None or not 1 <= days <= 365):
+    page = url_for("sandbox.advanced")
+    if enabled and (days is None or not 1 <= days <= _max_auto_delete_days()):
         notice("error", "text", key="bad-days")
-        return redirect(url_for("sandbox.advanced"))
-    try:
-        fired = service.update_settings(
-            sandbox_id(), days if enabled else None, notify, actor=actor_email()
-        )
-    except RuleViolation as refusal:
-        notice_refusal(refusal)
-        return redirect(url_for("sandbox.advanced"))
-    change = {"type": "events", "events": [e.to_dict() for e in fired]}
-    notice("success", "change", change=change)
-    signal(
-        "portal",
-        load_sandbox().account,
+        return redirect(page)
+    return perform(
+        lambda svc, sid, actor: svc.update_settings(
+            sid, days if enabled else None, notify, actor=actor
+        ),
+        done=page,
+        back_to=page,
+        signal_name="portal",
         kinds=guides.settings_signal(enabled=enabled, days=days, notify=notify),
-        change=change,
     )
-    return redirect(url_for("sandbox.advanced"))
 
 
 @bp.get("/users/<email>/edit")
@@ -107,73 +100,63 @@ def edit_user(email: str) -> str:
 def save_role(email: str) -> BaseResponse:
     """Change a user's role (Admin ↔ Member; only the owner may)."""
     role = request.form.get("role", "")
-    if role not in ("admin", "member"):
+    if role not in service.ROLES:
         abort(400)
-    try:
-        event = service.change_role(sandbox_id(), email, role, actor=actor_email())
-    except UnknownUser:
-        abort(404)
-    except RuleViolation as refusal:
-        notice_refusal(refusal)
-        return redirect(url_for("sandbox.edit_user", email=email))
-    change = {"type": "events", "events": [event.to_dict()]}
-    notice("success", "change", change=change)
-    signal("role-saved", load_sandbox().account, change=change)
-    return redirect(url_for("sandbox.users", q=email))
+    return perform(
+        lambda svc, sid, actor: svc.change_role(sid, email, role, actor=actor),
+        done=url_for("sandbox.users", q=email),
+        back_to=url_for("sandbox.edit_user", email=email),
+        signal_name="role-saved",
+    )
 
 
 @bp.post("/users/<email>/license")
 def save_license(email: str) -> BaseResponse:
     """Assign or take away a user's license and webinar license."""
     license = request.form.get("license", "")
-    if license not in ("licensed", "basic"):
+    if license not in service.LICENSES:
         abort(400)
     webinar = request.form.get("webinar") == "1"
-    try:
-        event = service.update_license(
-            sandbox_id(), email, license, webinar, actor=actor_email()
-        )
-    except UnknownUser:
-        abort(404)
-    except RuleViolation as refusal:
-        notice_refusal(refusal)
-        return redirect(url_for("sandbox.edit_user", email=email))
-    notice("success", "change", change={"type": "events", "events": [event.to_dict()]})
-    return redirect(url_for("sandbox.edit_user", email=email))
+    page = url_for("sandbox.edit_user", email=email)
+    return perform(
+        lambda svc, sid, actor: svc.update_license(
+            sid, email, license, webinar, actor=actor
+        ),
+        done=page,
+        back_to=page,
+    )
 
 
 @bp.post("/users/<email>/sign-in")
 def sign_in(email: str) -> BaseResponse:
     """Try to sign in as a user (a deactivated user is told the account is disabled)."""
-    try:
-        event = service.sign_in(sandbox_id(), email)
-    except UnknownUser:
-        abort(404)
-    except RuleViolation as refusal:
-        notice_refusal(refusal)
-    else:
+
+    def signed_in(event: Event) -> str:
         act_as(event.target)
-        notice(
-            "success", "change", change={"type": "events", "events": [event.to_dict()]}
-        )
-    return redirect(url_for("sandbox.users"))
+        return url_for("sandbox.users")
+
+    return perform(
+        lambda svc, sid, actor: svc.sign_in(sid, email),
+        done=signed_in,
+        back_to=url_for("sandbox.users"),
+    )
 
 
 @bp.post("/users/<email>/activate")
 def activate(email: str) -> BaseResponse:
     """Reactivate a deactivated user (they come back without licenses)."""
-    try:
-        event = service.set_status(sandbox_id(), email, "activate", actor=actor_email())
-    except UnknownUser:
-        abort(404)
-    except RuleViolation as refusal:
-        notice_refusal(refusal)
-        return redirect(url_for("sandbox.users"))
-    change = {"type": "events", "events": [event.to_dict()]}
-    notice("success", "change", change=change)
-    notice("info", "rule-note", rule="reactivate-relicense")
-    signal("activated", load_sandbox().account, change=change)
-    return redirect(url_for("sandbox.users"))
+    page = url_for("sandbox.users")
+
+    def activated(event: Event) -> str:
+        notice("info", "rule-note", rule="reactivate-relicense")
+        return page
+
+    return perform(
+        lambda svc, sid, actor: svc.set_status(sid, email, "activate", actor=actor),
+        done=activated,
+        back_to=page,
+        signal_name="activated",
+    )
 
 
 @bp.get("/users/<email>/deactivate")
@@ -199,16 +182,10 @@ def confirm_deactivate(email: str) -> str:
 @bp.post("/users/<email>/deactivate")
 def deactivate(email: str) -> BaseResponse:
     """Deactivate a user."""
-    try:
-        event = service.set_status(
-            sandbox_id(), email, "deactivate", actor=actor_email()
-        )
-    except UnknownUser:
-        abort(404)
-    except RuleViolation as refusal:
-        notice_refusal(refusal)
-        return redirect(url_for("sandbox.users"))
-    change = {"type": "events", "events": [event.to_dict()]}
-    notice("success", "change", change=change)
-    signal("deactivated", load_sandbox().account, change=change)
-    return redirect(url_for("sandbox.users"))
+    page = url_for("sandbox.users")
+    return perform(
+        lambda svc, sid, actor: svc.set_status(sid, email, "deactivate", actor=actor),
+        done=page,
+        back_to=page,
+        signal_name="deactivated",
+    )

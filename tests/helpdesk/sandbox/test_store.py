@@ -1,23 +1,32 @@
-"""The SQLite sandbox store: ids, expiry, limits, atomic updates."""
+"""The store contract: every SandboxStore behaves alike (memory, SQLite, Redis).
+
+Each test runs against every implementation in :data:`STORES`; a new store joins
+by adding a factory there.
+"""
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
+from helpdesk.sandbox.errors import SandboxError
 from helpdesk.sandbox.store import (
     SANDBOX_ID,
-    SandboxNotFound,
-    SandboxTooLarge,
+    MemorySandboxStore,
+    SandboxStore,
     SQLiteSandboxStore,
-    get_store,
+    StoreLimits,
     new_id,
     valid_id,
 )
+from helpdesk.sandboxes import store as app_store
 
 
 class Clock:
@@ -30,20 +39,64 @@ class Clock:
         return self.now
 
 
+def limits(**changes: Any) -> StoreLimits:
+    values: dict[str, Any] = {
+        "ttl_seconds": 3600,
+        "max_count": 1000,
+        "max_bytes": 10_000_000,
+    }
+    values.update(changes)
+    return StoreLimits(**values)
+
+
+Factory = Callable[[Path, Clock, StoreLimits], SandboxStore]
+
+
+def sqlite_store(tmp: Path, clock: Clock, lim: StoreLimits) -> SandboxStore:
+    return SQLiteSandboxStore(str(tmp / "sandboxes.sqlite3"), lim, clock=clock)
+
+
+def memory_store(tmp: Path, clock: Clock, lim: StoreLimits) -> SandboxStore:
+    return MemorySandboxStore(lim, clock=clock)
+
+
+STORES: dict[str, Factory] = {"memory": memory_store, "sqlite": sqlite_store}
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
 
 
+@pytest.fixture(params=sorted(STORES))
+def make_store(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: Clock
+) -> Iterator[Callable[..., SandboxStore]]:
+    made: list[SandboxStore] = []
+
+    def make(**changes: Any) -> SandboxStore:
+        store = STORES[request.param](tmp_path, clock, limits(**changes))
+        made.append(store)
+        return store
+
+    yield make
+    for store in made:
+        store.close()
+
+
 @pytest.fixture
-def store(tmp_path: Path, clock: Clock) -> SQLiteSandboxStore:
-    return SQLiteSandboxStore(
-        str(tmp_path / "sandboxes.sqlite3"), ttl_seconds=3600, clock=clock
-    )
+def store(make_store: Callable[..., SandboxStore]) -> SandboxStore:
+    return make_store()
 
 
-def account(n: int = 0) -> dict[str, Any]:
-    return {"n": n}
+def account(n: int = 0, pad: int = 0) -> dict[str, Any]:
+    return {"n": n, "pad": "x" * pad}
+
+
+def current(store: SandboxStore, sandbox_id: str) -> dict[str, Any]:
+    record = store.get(sandbox_id)
+    assert record is not None
+    return record.account
 
 
 def test_ids_are_urlsafe_and_carry_at_least_128_bits() -> None:
@@ -59,89 +112,85 @@ def test_ids_are_urlsafe_and_carry_at_least_128_bits() -> None:
     "bad",
     ["", "short", "x" * 31, "x" * 33, "a" * 31 + "!", "' OR 1=1 --" + "a" * 21],
 )
-def test_malformed_ids_are_never_found(store: SQLiteSandboxStore, bad: str) -> None:
+def test_malformed_ids_are_never_found(store: SandboxStore, bad: str) -> None:
     assert not valid_id(bad)
     assert store.get(bad) is None
-    with pytest.raises(SandboxNotFound):
-        store.update(bad, lambda a: (a, None))
-    with pytest.raises(SandboxNotFound):
-        store.reset(bad)
+    assert store.commit(bad, account(), 1) is False
 
 
-def test_a_created_sandbox_can_be_read_back(store: SQLiteSandboxStore) -> None:
+def test_a_created_sandbox_can_be_read_back_at_version_one(
+    store: SandboxStore,
+) -> None:
     sandbox_id = store.create(account(0), account(1))
     record = store.get(sandbox_id)
     assert record is not None
-    assert record.account == account(1)
-    assert record.initial == account(0)
+    assert (record.account, record.initial, record.version) == (
+        account(1),
+        account(0),
+        1,
+    )
 
 
-def test_an_unknown_id_is_not_found(store: SQLiteSandboxStore) -> None:
+def test_an_unknown_id_is_not_found(store: SandboxStore) -> None:
     assert store.get(new_id()) is None
-    with pytest.raises(SandboxNotFound):
-        store.update(new_id(), lambda a: (a, None))
+    assert store.commit(new_id(), account(), 1) is False
 
 
-def test_update_saves_what_the_function_returns(store: SQLiteSandboxStore) -> None:
+def test_a_commit_at_the_current_version_saves_and_increments_it(
+    store: SandboxStore,
+) -> None:
     sandbox_id = store.create(account(), account())
-    result = store.update(sandbox_id, lambda a: ({"n": a["n"] + 5}, "done"))
-    assert result == "done"
+    assert store.commit(sandbox_id, account(5), 1) is True
     record = store.get(sandbox_id)
-    assert record is not None and record.account == {"n": 5}
+    assert record is not None
+    assert (record.account, record.version) == (account(5), 2)
+    assert record.initial == account()
 
 
-def test_a_failing_update_saves_nothing(store: SQLiteSandboxStore) -> None:
-    sandbox_id = store.create(account(), account(3))
-
-    def fail(a: dict[str, Any]) -> tuple[dict[str, Any], None]:
-        raise RuntimeError("boom")
-
-    with pytest.raises(RuntimeError):
-        store.update(sandbox_id, fail)
-    record = store.get(sandbox_id)
-    assert record is not None and record.account == {"n": 3}
+def test_a_commit_at_a_stale_version_saves_nothing(store: SandboxStore) -> None:
+    sandbox_id = store.create(account(), account())
+    assert store.commit(sandbox_id, account(1), 1) is True
+    assert store.commit(sandbox_id, account(2), 1) is False
+    assert current(store, sandbox_id) == account(1)
 
 
-def test_reset_returns_to_the_initial_account(store: SQLiteSandboxStore) -> None:
-    sandbox_id = store.create(account(0), account(0))
-    store.update(sandbox_id, lambda a: ({"n": 9}, None))
-    record = store.reset(sandbox_id)
-    assert record.account == account(0)
-    again = store.get(sandbox_id)
-    assert again is not None and again.account == account(0)
+def test_what_a_caller_holds_is_not_shared_with_the_store(
+    store: SandboxStore,
+) -> None:
+    data = account(1)
+    sandbox_id = store.create(data, data)
+    data["n"] = 99
+    read = current(store, sandbox_id)
+    read["n"] = 42
+    assert current(store, sandbox_id) == account(1)
 
 
 def test_idle_sandboxes_expire_and_are_purged(
-    store: SQLiteSandboxStore, clock: Clock
+    store: SandboxStore, clock: Clock
 ) -> None:
     old = store.create(account(), account())
     clock.now += 1800
     recent = store.create(account(), account())
     clock.now += 1801
     assert store.get(old) is None
-    with pytest.raises(SandboxNotFound):
-        store.update(old, lambda a: (a, None))
+    assert store.commit(old, account(1), 1) is False
     assert store.get(recent) is not None
     assert store.purge_expired() == 1
     assert store.count() == 1
 
 
-def test_each_use_keeps_a_sandbox_alive(
-    store: SQLiteSandboxStore, clock: Clock
-) -> None:
+def test_each_use_keeps_a_sandbox_alive(store: SandboxStore, clock: Clock) -> None:
     sandbox_id = store.create(account(), account())
-    for _ in range(5):
+    for version in range(1, 6):
         clock.now += 3000
-        store.update(sandbox_id, lambda a: (a, None))
+        assert store.commit(sandbox_id, account(version), version)
     clock.now += 3000
     assert store.get(sandbox_id) is not None
     clock.now += 3000
     assert store.get(sandbox_id) is not None
 
 
-def test_creating_purges_expired_sandboxes(
-    store: SQLiteSandboxStore, clock: Clock
-) -> None:
+def test_creating_purges_expired_sandboxes(store: SandboxStore, clock: Clock) -> None:
     for _ in range(3):
         store.create(account(), account())
     clock.now += 7200
@@ -149,27 +198,16 @@ def test_creating_purges_expired_sandboxes(
     assert store.count() == 1
 
 
-def test_an_account_over_the_size_limit_is_refused(tmp_path: Path) -> None:
-    store = SQLiteSandboxStore(str(tmp_path / "s.db"), max_account_bytes=100)
-    with pytest.raises(SandboxTooLarge):
-        store.create({"x": "y" * 200}, {"x": "y" * 200})
-    sandbox_id = store.create(account(), account())
-    with pytest.raises(SandboxTooLarge):
-        store.update(sandbox_id, lambda a: ({"x": "y" * 200}, None))
-    record = store.get(sandbox_id)
-    assert record is not None and record.account == account()
-
-
 def test_when_full_the_least_recently_used_sandbox_is_evicted(
-    tmp_path: Path, clock: Clock
+    make_store: Callable[..., SandboxStore], clock: Clock
 ) -> None:
-    store = SQLiteSandboxStore(str(tmp_path / "s.db"), max_count=3, clock=clock)
+    store = make_store(max_count=3)
     ids = []
     for n in range(3):
         ids.append(store.create(account(n), account(n)))
-        clock.now += 10
-    store.update(ids[0], lambda a: (a, None))  # the oldest is now the newest used
-    clock.now += 10
+        clock.now += 100
+    store.commit(ids[0], account(0), 1)  # the oldest is now the newest used
+    clock.now += 100
     newest = store.create(account(), account())
     assert store.count() == 3
     assert store.get(ids[1]) is None
@@ -177,18 +215,47 @@ def test_when_full_the_least_recently_used_sandbox_is_evicted(
     assert store.get(newest) is not None
 
 
-def test_concurrent_updates_on_one_sandbox_lose_nothing(
-    store: SQLiteSandboxStore,
+def test_past_the_byte_budget_the_least_recently_used_are_evicted(
+    make_store: Callable[..., SandboxStore], clock: Clock
+) -> None:
+    store = make_store(max_bytes=10_000)
+    ids = []
+    for n in range(4):
+        ids.append(store.create(account(n, pad=1000), account(n, pad=1000)))
+        clock.now += 100
+    assert store.total_bytes() <= 10_000
+    assert store.count() == 4
+    large = store.create(account(9, pad=2500), account(9, pad=2500))
+    assert store.total_bytes() <= 10_000
+    assert store.get(large) is not None
+    assert store.get(ids[0]) is None  # the oldest made room
+    assert store.get(ids[3]) is not None
+
+
+def test_total_bytes_follow_commits(store: SandboxStore) -> None:
+    sandbox_id = store.create(account(), account())
+    before = store.total_bytes()
+    store.commit(sandbox_id, account(pad=500), 1)
+    assert store.total_bytes() == before + 500
+
+
+def test_concurrent_compare_and_swap_writers_lose_nothing(
+    store: SandboxStore,
 ) -> None:
     sandbox_id = store.create(account(), account())
-    errors: list[BaseException] = []
+    failures: list[BaseException] = []
 
     def work() -> None:
         try:
-            for _ in range(25):
-                store.update(sandbox_id, lambda a: ({"n": a["n"] + 1}, None))
+            done = 0
+            while done < 25:
+                record = store.get(sandbox_id)
+                assert record is not None
+                new = {**record.account, "n": record.account["n"] + 1}
+                if store.commit(sandbox_id, new, record.version):
+                    done += 1
         except BaseException as error:  # reported below
-            errors.append(error)
+            failures.append(error)
         finally:
             store.close()
 
@@ -197,28 +264,80 @@ def test_concurrent_updates_on_one_sandbox_lose_nothing(
         thread.start()
     for thread in threads:
         thread.join()
-    assert errors == []
+    assert failures == []
     record = store.get(sandbox_id)
-    assert record is not None and record.account == {"n": 200}
+    assert record is not None
+    assert record.account["n"] == 200
+    assert record.version == 201
+
+
+# --- SQLite only ---------------------------------------------------------------------
+
+
+def test_a_locked_sqlite_file_is_a_503_with_retry_after(tmp_path: Path) -> None:
+    path = tmp_path / "sandboxes.sqlite3"
+    store = SQLiteSandboxStore(str(path), limits(), timeout=0.05)
+    sandbox_id = store.create(account(), account())
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(SandboxError) as raised:
+            store.commit(sandbox_id, account(1), 1)
+        assert raised.value.status == 503
+        assert raised.value.code == "store-busy"
+        assert raised.value.retry_after and raised.value.retry_after > 0
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert store.commit(sandbox_id, account(1), 1) is True
+    store.close()
+
+
+def test_sqlite_gives_space_back_after_a_purge(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "sandboxes.sqlite3"
+    store = SQLiteSandboxStore(str(path), limits(), clock=clock)
+    for n in range(200):
+        store.create(account(n, pad=20_000), account(n, pad=20_000))
+    full = os.path.getsize(path) + os.path.getsize(f"{path}-wal")
+    clock.now += 7200
+    assert store.purge_expired() == 200
+    store.close()
+    # The WAL is folded back into the file when the last connection closes.
+    assert os.path.getsize(path) < full / 4
+
+
+def test_an_older_sqlite_layout_is_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "sandboxes.sqlite3"
+    old = sqlite3.connect(path)
+    old.execute(
+        "CREATE TABLE sandboxes (id TEXT PRIMARY KEY, initial TEXT, account TEXT, "
+        "created REAL, last_used REAL)"
+    )
+    old.commit()
+    old.close()
+    store = SQLiteSandboxStore(str(path), limits())
+    sandbox_id = store.create(account(), account())
+    assert store.get(sandbox_id) is not None
+    store.close()
 
 
 def test_the_app_store_lives_in_the_instance_folder(app: Flask) -> None:
     with app.app_context():
-        store = get_store()
+        store = app_store()
         assert isinstance(store, SQLiteSandboxStore)
         assert store.path == str(Path(app.instance_path) / "sandboxes.sqlite3")
-        assert get_store() is store
+        assert app_store() is store
 
 
-def test_the_app_store_uses_the_configured_ttl(
+def test_the_app_store_uses_the_configured_limits(
     app_config: dict[str, object],
 ) -> None:
     from helpdesk import create_app
 
     app_config["SANDBOX_TTL_SECONDS"] = 60
     app_config["SANDBOX_MAX_COUNT"] = 5
+    app_config["SANDBOX_STORE_MAX_BYTES"] = 12345
     with create_app(app_config).app_context():
-        store = get_store()
+        store = app_store()
         assert isinstance(store, SQLiteSandboxStore)
-        assert store.ttl_seconds == 60
-        assert store.max_count == 5
+        assert store.limits == StoreLimits(60, 5, 12345)

@@ -1,0 +1,93 @@
+"""The web shell's handle on the sandbox service: one store per app.
+
+:func:`init_app` builds the store the configuration asks for and registers the
+``helpdesk sandbox`` commands; :func:`sandboxes` returns the service for the
+current request, built from that store and the limits in the settings, so the
+service itself never touches the app.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from helpdesk import ratelimit
+from helpdesk.sandbox import errors
+from helpdesk.sandbox.service import Sandbox, SandboxLimits, SandboxService
+from helpdesk.sandbox.store import SandboxStore, SQLiteSandboxStore, StoreLimits
+
+_EXTENSION_KEY = "helpdesk.sandbox.store"
+
+sandbox_cli = AppGroup("sandbox", help="Maintain the sandbox store.")
+
+
+@sandbox_cli.command("purge")
+def purge_command() -> None:
+    """Delete the sandboxes idle for longer than SANDBOX_TTL_SECONDS.
+
+    Expired sandboxes are already invisible; this frees their space (run it from
+    cron on a busy site; creating a sandbox also purges).
+    """
+    removed = store().purge_expired()
+    click.echo(f"{removed} expired sandbox(es) removed")
+
+
+def store_from_config(app: Flask) -> SandboxStore:
+    """Build the store the app's configuration asks for (SQLite in the instance)."""
+    config = app.config
+    limits = StoreLimits(
+        ttl_seconds=float(config["SANDBOX_TTL_SECONDS"]),
+        max_count=int(config["SANDBOX_MAX_COUNT"]),
+        max_bytes=int(config["SANDBOX_STORE_MAX_BYTES"]),
+    )
+    return SQLiteSandboxStore(
+        os.path.join(app.instance_path, "sandboxes.sqlite3"),
+        limits,
+        timeout=float(config["SANDBOX_STORE_TIMEOUT"]),
+    )
+
+
+def init_app(app: Flask, sandbox_store: SandboxStore | None = None) -> None:
+    """Attach a store to the app (the configured one unless given)."""
+    app.extensions[_EXTENSION_KEY] = sandbox_store or store_from_config(app)
+    app.cli.add_command(sandbox_cli)
+
+    @app.teardown_appcontext
+    def close_store(exc: BaseException | None) -> None:
+        app.extensions[_EXTENSION_KEY].close()
+
+
+def store() -> SandboxStore:
+    """Return the current app's sandbox store."""
+    found: SandboxStore = current_app.extensions[_EXTENSION_KEY]
+    return found
+
+
+def sandboxes() -> SandboxService:
+    """Return the sandbox service for the current request."""
+    return SandboxService(store(), SandboxLimits.from_config(current_app.config))
+
+
+def check_creation_rate() -> None:
+    """Count one sandbox created by this client; refuse past the limit.
+
+    :raise SandboxError: ``too-many-sandboxes`` (429) with the seconds to wait.
+    """
+    wait = ratelimit.hit("sandbox-create", current_app.config["SANDBOX_CREATE_LIMIT"])
+    if wait is not None:
+        raise errors.too_many_sandboxes(wait)
+
+
+def create_sandbox(
+    scenario: str | None = None, account: dict[str, object] | None = None
+) -> Sandbox:
+    """Create a sandbox for the current client, within its creation rate limit.
+
+    :raise SandboxError: ``too-many-sandboxes`` and everything
+        :meth:`SandboxService.create` refuses.
+    """
+    check_creation_rate()
+    return sandboxes().create(scenario, account)
