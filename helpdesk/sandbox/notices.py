@@ -134,8 +134,8 @@ def word_notice(kind: str, data: dict[str, Any], account: Account) -> dict[str, 
         out["text"] = NOTICE_TEXTS[data["key"]]()
     elif code == "expired":
         out["text"] = _(
-            "Your sandbox had expired, so a new one was created from the error 1009 "
-            "scenario."
+            "Your sandbox had expired. This is a fresh one from the error 1009 "
+            "scenario: it is kept from your first change."
         )
     elif code == "csv":
         out["text"] = messages.csv_rejected_message(

@@ -619,13 +619,13 @@ def test_concurrent_requests_on_one_sandbox_lose_no_update(app: Flask) -> None:
 
 def test_an_expired_sandbox_is_gone(app_config: dict[str, object]) -> None:
     from helpdesk import create_app
-    from helpdesk.sandbox.store import get_store
+    from helpdesk.sandboxes import store as app_store
 
     app = create_app(app_config)
     client = app.test_client()
     sid = create(client)
     with app.app_context():
-        store = get_store()
+        store = app_store()
         real = store.clock  # type: ignore[attr-defined]
         store.clock = lambda: real() + 24 * 3600 + 1  # type: ignore[attr-defined]
     assert_error(client.get(f"{API}/{sid}"), 404, "unknown-sandbox")

@@ -222,10 +222,10 @@ def test_the_button_reproduces_the_answers_in_the_sandbox(client: FlaskClient) -
     assert response.headers["Location"] == "/en/sandbox/"
     with client.session_transaction() as session:
         sandbox_id = session["sandbox_id"]
-    from helpdesk.sandbox.service import get_sandbox
+    from helpdesk.sandboxes import sandboxes
 
     with client.application.app_context():
-        account = get_sandbox(sandbox_id).account
+        account = sandboxes().get(sandbox_id).account
     assert len(account.users) == 3
     assert len(account.rooms) == 1
 

@@ -8,7 +8,7 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from helpdesk.sandbox import service
+from helpdesk.sandboxes import sandboxes
 from simulator import Account
 
 
@@ -17,16 +17,22 @@ def sandbox_account(app: Flask, client: FlaskClient) -> Account:
     with client.session_transaction() as sess:
         sandbox_id = sess["sandbox_id"]
     with app.app_context():
-        return service.get_sandbox(sandbox_id).account
+        return sandboxes().get(sandbox_id).account
 
 
 def start(client: FlaskClient, lang: str = "en", scenario: str | None = None) -> None:
-    """Give the client a sandbox (``error-1009`` unless a scenario is named)."""
-    if scenario is None:
-        assert client.get(f"/{lang}/sandbox/").status_code == 200
-    else:
-        response = client.post(f"/{lang}/sandbox/new", data={"scenario": scenario})
-        assert response.status_code == 302
+    """Give the client a stored sandbox (``error-1009`` unless a scenario is named).
+
+    The form's CSRF token is sent too, for apps that check it.
+    """
+    page = client.get(f"/{lang}/sandbox/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    response = client.post(
+        f"/{lang}/sandbox/new",
+        data={"scenario": scenario or "error-1009", "csrf_token": token.group(1)},
+    )
+    assert response.status_code == 302
 
 
 def text(response: object) -> str:

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from helpdesk.content import get_library
 from helpdesk.sandbox import guide
 
-from .sandbox_helpers import guide_states, sandbox_account, text
+from .sandbox_helpers import guide_states, sandbox_account, start, text
 
 UNLINK = (
     "sign-in",
@@ -82,7 +82,9 @@ def test_every_procedure_can_be_completed_by_some_signals(app: Flask) -> None:
 def test_a_guided_unlink_in_dutch_ticks_every_step_and_reports_completion(
     app: Flask, client: FlaskClient
 ) -> None:
-    response = client.get("/nl/sandbox/?guide=error-1009%23unlink-single")
+    response = client.post(
+        "/nl/sandbox/guide/start", data={"guide": "error-1009#unlink-single"}
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"])
     assert [s for s, _ in guide_states(page)][:2] == ["done", "current"]
@@ -115,7 +117,9 @@ def test_a_guided_unlink_in_dutch_ticks_every_step_and_reports_completion(
 
 
 def test_a_member_gets_a_hint_and_cannot_finish(client: FlaskClient) -> None:
-    client.get("/en/sandbox/?guide=remove-users%23deactivate-single")
+    client.post(
+        "/en/sandbox/guide/start", data={"guide": "remove-users#deactivate-single"}
+    )
     client.post("/en/sandbox/actor", data={"actor": "piotr@acme.example"})
     client.get("/en/sandbox/users/sanne@partner.example/deactivate")
     page = client.post(
@@ -128,7 +132,7 @@ def test_a_member_gets_a_hint_and_cannot_finish(client: FlaskClient) -> None:
 def test_the_auto_delete_guide_runs_on_deactivated_users(
     app: Flask, client: FlaskClient
 ) -> None:
-    client.get("/pl/sandbox/?guide=remove-users%23auto-delete")
+    client.post("/pl/sandbox/guide/start", data={"guide": "remove-users#auto-delete"})
     assert sandbox_account(app, client).has_user("old@clock.example")
     client.get("/pl/sandbox/users")
     client.get("/pl/sandbox/users/advanced")
@@ -143,7 +147,9 @@ def test_the_auto_delete_guide_runs_on_deactivated_users(
 
 
 def test_client_signals_tick_and_unknown_ones_are_refused(client: FlaskClient) -> None:
-    client.get("/en/sandbox/?guide=remove-users%23deactivate-single")
+    client.post(
+        "/en/sandbox/guide/start", data={"guide": "remove-users#deactivate-single"}
+    )
     client.get("/en/sandbox/users")
     response = client.post("/en/sandbox/guide/signal", data={"signal": "row-menu"})
     assert response.get_json() == {"ticked": 4}
@@ -151,11 +157,36 @@ def test_client_signals_tick_and_unknown_ones_are_refused(client: FlaskClient) -
     assert bad.status_code == 400
 
 
+def test_a_guide_link_only_offers_to_start_and_changes_nothing(
+    app: Flask, client: FlaskClient, languages: tuple[str, ...]
+) -> None:
+    start(client)
+    before = sandbox_account(app, client)
+    with client.session_transaction() as sess:
+        sandbox_id = sess["sandbox_id"]
+    for lang in languages:
+        page = client.get(f"/{lang}/sandbox/?guide=remove-rooms%23delete-room")
+        assert page.status_code == 200
+        body = page.get_data(as_text=True)
+        assert 'action="/' + lang + '/sandbox/guide/start"' in body
+        assert 'name="guide" value="remove-rooms#delete-room"' in body
+    with client.session_transaction() as sess:
+        assert sess["sandbox_id"] == sandbox_id
+        assert "sandbox_guide" not in sess
+    assert sandbox_account(app, client) == before
+
+
+def test_starting_a_guide_needs_a_post(client: FlaskClient) -> None:
+    assert client.get("/en/sandbox/guide/start").status_code == 405
+
+
 def test_an_unknown_guide_is_reported_and_closing_the_guide_works(
     client: FlaskClient,
 ) -> None:
-    page = client.get("/en/sandbox/?guide=nope%23nothing", follow_redirects=True)
+    page = client.post(
+        "/en/sandbox/guide/start", data={"guide": "nope#nothing"}, follow_redirects=True
+    )
     assert "That procedure could not be found." in text(page)
-    client.get("/en/sandbox/?guide=remove-rooms%23delete-room")
+    client.post("/en/sandbox/guide/start", data={"guide": "remove-rooms#delete-room"})
     client.post("/en/sandbox/guide/stop")
     assert guide_states(client.get("/en/sandbox/rooms")) == []

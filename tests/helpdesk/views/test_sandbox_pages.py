@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from helpdesk.sandbox import service
+from helpdesk.sandboxes import sandboxes, store
 from simulator import Status
 
 from .sandbox_helpers import sandbox_account, start, text
@@ -152,7 +154,7 @@ def test_the_invitation_succeeds_once_the_account_is_clean(
 def test_the_sandbox_id_comes_from_the_session(app: Flask, client: FlaskClient) -> None:
     # The error-code pages' reproduce button works exactly like this.
     with app.test_request_context():
-        sandbox = service.create_sandbox(scenario="clean")
+        sandbox = sandboxes().create(scenario="clean")
     with client.session_transaction() as sess:
         sess["sandbox_id"] = sandbox.id
     page = text(client.get("/en/sandbox/users"))
@@ -160,14 +162,68 @@ def test_the_sandbox_id_comes_from_the_session(app: Flask, client: FlaskClient) 
     assert "ann@acme.example" not in page
 
 
-def test_an_expired_sandbox_is_replaced_by_a_fresh_1009_one(
-    client: FlaskClient,
+def test_an_expired_sandbox_is_shown_as_a_fresh_1009_one_and_not_stored(
+    app: Flask, client: FlaskClient
 ) -> None:
     with client.session_transaction() as sess:
         sess["sandbox_id"] = "x" * 32
     page = text(client.get("/en/sandbox/users"))
     assert "ann@acme.example" in page
-    assert "expired" in page
+    assert "Your sandbox had expired." in page
+    with client.session_transaction() as sess:
+        assert "sandbox_id" not in sess
+    with app.app_context():
+        assert store().count() == 0
+
+
+EXPIRED_PAGE = {
+    "en": "Your sandbox expired",
+    "nl": "Uw oefenomgeving is verlopen",
+    "pl": "Twoja piaskownica wygasła",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(EXPIRED_PAGE))
+@pytest.mark.parametrize(
+    "path,data",
+    [
+        ("/sandbox/users/piotr@acme.example/deactivate", {}),
+        ("/sandbox/users/piotr@acme.example/delete", {"mode": "none"}),
+        ("/sandbox/rooms/room-1/delete", {}),
+        ("/sandbox/reset", {}),
+        ("/sandbox/clock", {"days": "3"}),
+        ("/sandbox/invitation/accept", {}),
+        ("/sandbox/users/bulk", {"action": "delete", "email": "piotr@acme.example"}),
+        ("/sandbox/import/confirm", {"action": "deactivate", "data": "RW1haWwK"}),
+    ],
+)
+def test_a_change_to_an_expired_sandbox_does_nothing_and_offers_a_new_one(
+    app: Flask, client: FlaskClient, lang: str, path: str, data: dict[str, str]
+) -> None:
+    start(client)
+    with client.session_transaction() as sess:
+        sandbox_id = sess["sandbox_id"]
+    with app.app_context():
+        store().clock = lambda: time.time() + 2 * 24 * 3600  # type: ignore[attr-defined]
+    response = client.post(f"/{lang}{path}", data=data)
+    assert response.status_code == 404
+    body = text(response)
+    assert EXPIRED_PAGE[lang] in body
+    assert f'action="/{lang}/sandbox/new"' in body
+    with client.session_transaction() as sess:
+        assert sess["sandbox_id"] == sandbox_id
+    with app.app_context():
+        assert store().count() == 1  # nothing was created in its place
+
+
+def test_crawling_the_sandbox_pages_stores_nothing(
+    app: Flask, client: FlaskClient
+) -> None:
+    for path in PAGES:
+        for lang in ("en", "nl", "pl"):
+            assert client.get(f"/{lang}{path}").status_code == 200, path
+    with app.app_context():
+        assert store().count() == 0
 
 
 @pytest.mark.parametrize(
