@@ -1,9 +1,10 @@
-"""CSRF protection and security headers for every response."""
+"""CSRF protection, trusted hosts and security headers for every response."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import SecurityError
 
 csrf = CSRFProtect()
 
@@ -15,7 +16,15 @@ CONTENT_SECURITY_POLICY = (
 
 
 def init_app(app: Flask) -> None:
-    """Enable CSRF checks on form posts and add the security headers."""
+    """Refuse untrusted hosts, enable CSRF checks on form posts, add the headers."""
+
+    # Registered before CSRFProtect's own hook, so that a request to an untrusted
+    # Host is refused as such (400, "untrusted host") before anything else runs.
+    @app.before_request
+    def refuse_untrusted_host() -> None:
+        if isinstance(request.routing_exception, SecurityError):
+            raise request.routing_exception
+
     csrf.init_app(app)
 
     @app.after_request
