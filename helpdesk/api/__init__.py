@@ -1,7 +1,8 @@
 """JSON API v1: one module per area, all on one blueprint under ``/api/v1``.
 
 Errors everywhere are ``{"error": {"code", "rule", "message"}}`` in the request's
-language (``?lang=``, else ``Accept-Language``, else English).
+language (``?lang=``, else ``Accept-Language``, else English). Every state-changing
+call is first checked by :mod:`helpdesk.api.origin` (JSON, or a custom header).
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Each area's module adds its routes to ``bp`` when imported: all of them must be
 # imported here, before the blueprint is first registered.
-from helpdesk.api import articles, errors, sandboxes, search  # noqa: E402
+from helpdesk.api import articles, errors, origin, sandboxes, search  # noqa: E402
 
-AREAS = (articles, errors, sandboxes, search)
+AREAS = (articles, errors, origin, sandboxes, search)
 
 
 def init_app(app: Flask) -> None:
