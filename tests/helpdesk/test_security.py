@@ -1,4 +1,4 @@
-"""Trusted hosts: any other Host is a localized 400, never a 500 or a redirect."""
+"""Trusted hosts (any other Host is a localized 400) and no-store for the sandbox."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from helpdesk import create_app
+from helpdesk.security import is_sandbox_path
 from helpdesk.settings import DEFAULT_TRUSTED_HOSTS, LANGUAGES, from_environment
-from tests.helpdesk.sandbox.helpers import API
+from tests.helpdesk.sandbox.helpers import API, XHR, create
 
 UNTRUSTED = {
     "en": "This site does not answer to that host name.",
@@ -109,3 +110,69 @@ def test_a_configured_host_is_served_and_the_defaults_no_longer(
     assert response.status_code == 302
     assert client.get("/en/", headers={"Host": "help.example"}).status_code == 200
     assert client.get("/en/", headers={"Host": "localhost"}).status_code == 400
+
+
+# --- Cache-Control: no-store -------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_sandbox_page_is_no_store(client: FlaskClient, lang: str) -> None:
+    responses = [
+        client.get(f"/{lang}/sandbox/"),
+        client.get(f"/{lang}/sandbox/users"),
+        client.get(f"/{lang}/sandbox/rooms"),
+        client.get(f"/{lang}/sandbox/users/nobody@acme.example/deactivate"),  # 404
+        client.get(f"/{lang}/sandbox/no-such-page"),  # 404, no endpoint matched
+        client.post(f"/{lang}/sandbox/reset"),  # a redirect
+        client.get(f"/{lang}/sandbox/reset"),  # 405
+        client.get(f"/{lang}/sandbox/", headers={"Host": "evil.example"}),  # 400
+    ]
+    statuses = [r.status_code for r in responses]
+    assert statuses == [200, 200, 200, 404, 404, 302, 405, 400]
+    for response in responses:
+        assert response.headers["Cache-Control"] == "no-store", response.request.path
+
+
+def test_every_sandbox_api_answer_is_no_store(client: FlaskClient) -> None:
+    sid = create(client)
+    responses = [
+        client.post(API, json={"scenario": "clean"}),  # 201
+        client.get(f"{API}/{sid}"),
+        client.get(f"{API}/{sid}/imports/sample.csv?action=delete"),
+        client.post(f"{API}/{sid}/invitation/accept", headers=XHR),  # 409
+        client.get(f"{API}/{'B' * 32}"),  # 404 unknown sandbox
+        client.post(f"{API}/{sid}/reset"),  # 403 cross-site-request
+        client.get(f"{API}/{sid}/no-such-thing"),  # 404, no endpoint matched
+        client.post(API, data="{", content_type="application/json"),  # 400
+    ]
+    statuses = [r.status_code for r in responses]
+    assert statuses == [201, 200, 200, 409, 404, 403, 404, 400]
+    for response in responses:
+        assert response.headers["Cache-Control"] == "no-store", response.request.path
+
+
+def test_pages_outside_the_sandbox_may_be_cached(client: FlaskClient) -> None:
+    for path in ("/en/", "/nl/articles/error-1009", "/api/v1/errors/1009"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "no-store" not in response.headers.get("Cache-Control", ""), path
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/api/v1/sandboxes", True),
+        ("/api/v1/sandboxes/abc/users", True),
+        ("/api/v1/sandboxesque", False),
+        ("/api/v1/search", False),
+        ("/en/sandbox", True),
+        ("/pl/sandbox/users", True),
+        ("/de/sandbox/users", False),
+        ("/en/sandboxes", False),
+        ("/en/articles/sandbox", False),
+        ("/sandbox", False),
+        ("/", False),
+    ],
+)
+def test_sandbox_paths(path: str, expected: bool) -> None:
+    assert is_sandbox_path(path) is expected
