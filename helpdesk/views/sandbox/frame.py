@@ -95,11 +95,16 @@ def guide_panel(account: Account) -> dict[str, Any] | None:
 
 
 def back(default: str) -> BaseResponse:
-    """Redirect to the form's ``next`` (a local path) or to ``default``."""
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(default)
+    """Redirect to the form's ``next`` if it is a sandbox page, else to ``default``.
+
+    :func:`helpdesk.redirects.safe_next` decides; anything else (another site, a
+    path outside the sandbox, a control character) falls back to ``default``.
+    """
+    from helpdesk.redirects import safe_next
+    from helpdesk.settings import LANGUAGES
+
+    target = safe_next(request.form.get("next", ""), LANGUAGES)
+    return redirect(target or default)
 
 
 def get_user(account: Account, email: str) -> simulator.User:
