@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask, render_template, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from helpdesk.i18n import current_language
-from helpdesk.settings import API_PREFIX
+from helpdesk.settings import API_PREFIX, LANGUAGES
 
 
 def is_api_request() -> bool:
@@ -63,6 +64,22 @@ def init_app(app: Flask) -> None:
         return render_template(
             "errors/error.html", status=400, message=message, lang=current_language()
         ), 400
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):  # type: ignore[no-untyped-def]
+        # Raised before the URL is matched: the request has no URL adapter, so the
+        # page cannot call url_for, and request.host/url raise again if read. The
+        # language comes from the path's prefix, which no URL rule has parsed.
+        if is_api_request():
+            message = _("This site does not answer to that host name.")
+            return api_error(400, message, code="untrusted-host")
+        prefix = request.path.split("/")[1]
+        lang = prefix if prefix in LANGUAGES else current_language()
+        with force_locale(lang):
+            message = _("This site does not answer to that host name.")
+            return render_template(
+                "errors/host.html", status=400, message=message, lang=lang
+            ), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]

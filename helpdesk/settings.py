@@ -14,6 +14,9 @@ API_PREFIX = "/api/"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+#: Host names accepted in ``Host`` unless ``HELPDESK_TRUSTED_HOSTS`` says otherwise.
+DEFAULT_TRUSTED_HOSTS: tuple[str, ...] = ("localhost", "127.0.0.1", "::1")
+
 #: Environment variables read by :func:`from_environment`, with their config keys.
 _ENVIRONMENT = {
     "HELPDESK_SECRET_KEY": "SECRET_KEY",
@@ -26,8 +29,11 @@ _ENVIRONMENT = {
     "HELPDESK_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
     # Behind HTTPS, cookies (session, language) are sent over HTTPS only.
     "HELPDESK_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
+    # Host names the site answers to; any other Host header is a 400.
+    "HELPDESK_TRUSTED_HOSTS": "TRUSTED_HOSTS",
 }
 _BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE"}
+_LIST_KEYS = {"TRUSTED_HOSTS"}
 _INTEGER_KEYS = {
     "SANDBOX_TTL_SECONDS", "MAX_CONTENT_LENGTH", "SANDBOX_MAX_COUNT",
     "SANDBOX_STORE_MAX_BYTES",
@@ -69,6 +75,9 @@ def defaults() -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
+        # Flask refuses any other Host (400) before the URL is matched, so a forged
+        # Host never reaches a redirect or an external URL. A port is ignored.
+        "TRUSTED_HOSTS": list(DEFAULT_TRUSTED_HOSTS),
     }
 
 
@@ -83,5 +92,18 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
                 value = int(value)
             elif key in _BOOLEAN_KEYS:
                 value = value.strip().lower() in {"1", "true", "yes", "on"}
+            elif key in _LIST_KEYS:
+                value = parse_list(variable, value)
             config[key] = value
     return config
+
+
+def parse_list(variable: str, value: str) -> list[str]:
+    """Return the comma-separated items of ``value``, stripped, empty ones dropped.
+
+    :raise ValueError: no item at all (an empty list would refuse every request).
+    """
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    if not items:
+        raise ValueError(f"{variable} is empty: name at least one host")
+    return items

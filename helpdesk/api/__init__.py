@@ -1,7 +1,8 @@
 """JSON API v1: one module per area, all on one blueprint under ``/api/v1``.
 
 Errors everywhere are ``{"error": {"code", "rule", "message"}}`` in the request's
-language (``?lang=``, else ``Accept-Language``, else English).
+language (``?lang=``, else ``Accept-Language``, else English). Every state-changing
+call is first checked by :mod:`helpdesk.api.origin` (JSON, or a custom header).
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from flask import Flask
 
 # Each area's module adds its routes to ``bp`` when imported: all of them must be
 # imported here, before the blueprint is first registered.
-from helpdesk.api import articles, errors, sandboxes, search
+from helpdesk.api import articles, errors, origin, sandboxes, search
 from helpdesk.api.blueprint import bp
 from helpdesk.api.sandbox_errors import init_blueprint
 
-AREAS = (articles, errors, sandboxes, search)
+AREAS = (articles, errors, origin, sandboxes, search)
 init_blueprint(bp)
 
 

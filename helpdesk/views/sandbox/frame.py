@@ -21,10 +21,12 @@ from werkzeug.wrappers import Response as BaseResponse
 
 import simulator
 from helpdesk.i18n import current_language
+from helpdesk.redirects import safe_next
 from helpdesk.sandbox import guide as guides
 from helpdesk.sandbox import messages, service
 from helpdesk.sandbox.notices import word_notice
 from helpdesk.sandbox.wording import deactivated_since, describe_change
+from helpdesk.settings import LANGUAGES
 from helpdesk.views.sandbox.state import actor_of, guide_state, guide_steps
 from simulator import Account, UnknownRoom, UnknownUser
 
@@ -95,15 +97,16 @@ def guide_panel(account: Account) -> dict[str, Any] | None:
 
 
 def back_url(default: str) -> str:
-    """Return the form's ``next`` (a local path) or ``default``."""
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return default
+    """Return the form's ``next`` if it is a sandbox page, else ``default``.
+
+    :func:`helpdesk.redirects.safe_next` decides; anything else (another site, a
+    path outside the sandbox, a control character) falls back to ``default``.
+    """
+    return safe_next(request.form.get("next", ""), LANGUAGES) or default
 
 
 def back(default: str) -> BaseResponse:
-    """Redirect to the form's ``next`` (a local path) or to ``default``."""
+    """Redirect to the form's ``next`` if it is a sandbox page, else to ``default``."""
     return redirect(back_url(default))
 
 

@@ -10,7 +10,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpdesk.sandbox.helpers import API, create, events, snapshot, user
+from tests.helpdesk.sandbox.helpers import (
+    API,
+    XHR,
+    create,
+    events,
+    snapshot,
+    user,
+)
 
 OWNER = "owner@acme.example"
 
@@ -142,9 +149,9 @@ def test_list_users_without_and_with_a_bad_status(
 
 def test_reset_restores_the_created_state(client: FlaskClient, sid: str) -> None:
     before = snapshot(client, sid)
-    client.delete(f"{API}/{sid}/rooms/room-1")
+    client.delete(f"{API}/{sid}/rooms/room-1", headers=XHR)
     assert snapshot(client, sid) != before
-    response = client.post(f"{API}/{sid}/reset")
+    response = client.post(f"{API}/{sid}/reset", headers=XHR)
     assert response.status_code == 200
     assert response.json["account"] == before
     assert snapshot(client, sid) == before
@@ -206,8 +213,10 @@ def test_unknown_user_is_a_404_and_changes_nothing(
     assert_error(
         client.put(f"{url}/status", json={"action": "deactivate"}), 404, "unknown-user"
     )
-    assert_error(client.delete(f"{url}?action=delete"), 404, "unknown-user")
-    assert_error(client.post(f"{url}/sign-in"), 404, "unknown-user")
+    assert_error(
+        client.delete(f"{url}?action=delete", headers=XHR), 404, "unknown-user"
+    )
+    assert_error(client.post(f"{url}/sign-in", headers=XHR), 404, "unknown-user")
     assert snapshot(client, sid) == before
     assert events(client, sid) == []
 
@@ -233,7 +242,8 @@ def test_delete_user_with_transfer_reports_every_item(
     response = client.delete(
         f"{API}/{sid}/users/piotr%40acme.example?action=delete"
         f"&transfer_email={OWNER}&transfer_meeting=true&transfer_webinar=true"
-        "&transfer_recording=true"
+        "&transfer_recording=true",
+        headers=XHR,
     )
     assert response.status_code == 200
     report = response.json
@@ -253,7 +263,7 @@ def test_delete_user_with_transfer_reports_every_item(
 
 def test_unlink_user_keeps_their_data(client: FlaskClient, sid: str) -> None:
     response = client.delete(
-        f"{API}/{sid}/users/sanne@partner.example?action=disassociate"
+        f"{API}/{sid}/users/sanne@partner.example?action=disassociate", headers=XHR
     )
     assert response.status_code == 200
     assert response.json["kept"] == {
@@ -279,7 +289,9 @@ def test_delete_user_bad_query(
 ) -> None:
     before = snapshot(client, sid)
     error = assert_error(
-        client.delete(f"{API}/{sid}/users/piotr@acme.example{query}"), 400, code
+        client.delete(f"{API}/{sid}/users/piotr@acme.example{query}", headers=XHR),
+        400,
+        code,
     )
     assert error["field"] == field
     assert snapshot(client, sid) == before
@@ -348,18 +360,22 @@ def test_bulk_bad_input(
 
 
 def test_delete_room_and_unknown_room(client: FlaskClient, sid: str) -> None:
-    response = client.delete(f"{API}/{sid}/rooms/room-1")
+    response = client.delete(f"{API}/{sid}/rooms/room-1", headers=XHR)
     assert response.status_code == 200
     assert snapshot(client, sid)["rooms"] == []
-    assert_error(client.delete(f"{API}/{sid}/rooms/room-1"), 404, "unknown-room")
+    assert_error(
+        client.delete(f"{API}/{sid}/rooms/room-1", headers=XHR), 404, "unknown-room"
+    )
 
 
 def test_remove_addon_and_unknown_addon(client: FlaskClient) -> None:
     sid = create(client, "addons")
-    response = client.delete(f"{API}/{sid}/addons/large-meetings")
+    response = client.delete(f"{API}/{sid}/addons/large-meetings", headers=XHR)
     assert response.status_code == 200
     assert snapshot(client, sid)["addons"] == ["cloud-storage"]
-    assert_error(client.delete(f"{API}/{sid}/addons/nope"), 404, "unknown-addon")
+    assert_error(
+        client.delete(f"{API}/{sid}/addons/nope", headers=XHR), 404, "unknown-addon"
+    )
 
 
 def test_settings_and_clock_fire_notices_and_auto_deletion(
@@ -421,11 +437,11 @@ def test_clock_bad_input(client: FlaskClient, sid: str, body: dict[str, Any]) ->
 
 
 def test_sign_in(client: FlaskClient, sid: str) -> None:
-    response = client.post(f"{API}/{sid}/users/piotr@acme.example/sign-in")
+    response = client.post(f"{API}/{sid}/users/piotr@acme.example/sign-in", headers=XHR)
     assert response.status_code == 200
     assert response.json["signed_in"] is True
     error = assert_error(
-        client.post(f"{API}/{sid}/users/bob@other.example/sign-in"),
+        client.post(f"{API}/{sid}/users/bob@other.example/sign-in", headers=XHR),
         403,
         "signin-disabled",
     )
@@ -434,14 +450,14 @@ def test_sign_in(client: FlaskClient, sid: str) -> None:
 
 def test_invitation_blocked_then_accepted(client: FlaskClient) -> None:
     sid = create(client)
-    response = client.post(f"{API}/{sid}/invitation/accept")
+    response = client.post(f"{API}/{sid}/invitation/accept", headers=XHR)
     error = assert_error(response, 409, 1009)
     assert error["rule"] == "invitation-blocked"
     kinds = {(b["kind"], b["id"]) for b in response.json["blockers"]}
     assert ("room", "room-1") in kinds
     assert ("user", "eve@acme.example") not in kinds  # pending users do not block
     clean = create(client, "clean")
-    response = client.post(f"{API}/{clean}/invitation/accept")
+    response = client.post(f"{API}/{clean}/invitation/accept", headers=XHR)
     assert response.status_code == 200
     assert response.json["accepted"] is True
 
@@ -474,7 +490,7 @@ def test_diagnosis_explains_in_the_request_language(
 
 
 def test_events_record_operations_and_refusals(client: FlaskClient, sid: str) -> None:
-    client.delete(f"{API}/{sid}/rooms/room-1")
+    client.delete(f"{API}/{sid}/rooms/room-1", headers=XHR)
     client.put(
         f"{API}/{sid}/users/ann@acme.example/status", json={"action": "deactivate"}
     )
@@ -499,7 +515,8 @@ def test_events_record_operations_and_refusals(client: FlaskClient, sid: str) ->
 
 def test_the_actor_header_chooses_who_acts(client: FlaskClient, sid: str) -> None:
     response = client.delete(
-        f"{API}/{sid}/rooms/room-1", headers={"X-Sandbox-Actor": "ann@acme.example"}
+        f"{API}/{sid}/rooms/room-1",
+        headers={**XHR, "X-Sandbox-Actor": "ann@acme.example"},
     )
     assert response.status_code == 200
     assert response.json["event"]["actor"] == "ann@acme.example"
@@ -509,7 +526,8 @@ def test_an_unknown_actor_is_a_400(client: FlaskClient, sid: str) -> None:
     before = snapshot(client, sid)
     error = assert_error(
         client.delete(
-            f"{API}/{sid}/rooms/room-1", headers={"X-Sandbox-Actor": "x@evil.example"}
+            f"{API}/{sid}/rooms/room-1",
+            headers={**XHR, "X-Sandbox-Actor": "x@evil.example"},
         ),
         400,
         "unknown-actor",
@@ -538,10 +556,12 @@ def test_invalid_json_is_a_400_and_changes_nothing(
 
 
 def test_a_non_json_body_is_a_415(client: FlaskClient, sid: str) -> None:
-    response = client.patch(f"{API}/{sid}/users/ann@acme.example", data="role=member")
+    response = client.patch(
+        f"{API}/{sid}/users/ann@acme.example", data="role=member", headers=XHR
+    )
     assert_error(response, 415, "unsupported-media-type")
     assert_error(
-        client.post(API, data="x", content_type="text/plain"),
+        client.post(API, data="x", content_type="text/plain", headers=XHR),
         415,
         "unsupported-media-type",
     )
@@ -629,4 +649,4 @@ def test_an_expired_sandbox_is_gone(app_config: dict[str, object]) -> None:
         real = store.clock  # type: ignore[attr-defined]
         store.clock = lambda: real() + 24 * 3600 + 1  # type: ignore[attr-defined]
     assert_error(client.get(f"{API}/{sid}"), 404, "unknown-sandbox")
-    assert_error(client.post(f"{API}/{sid}/reset"), 404, "unknown-sandbox")
+    assert_error(client.post(f"{API}/{sid}/reset", headers=XHR), 404, "unknown-sandbox")

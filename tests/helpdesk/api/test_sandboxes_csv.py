@@ -7,7 +7,14 @@ import io
 import pytest
 from flask.testing import FlaskClient
 
-from tests.helpdesk.sandbox.helpers import API, create, events, snapshot, user
+from tests.helpdesk.sandbox.helpers import (
+    API,
+    XHR,
+    create,
+    events,
+    snapshot,
+    user,
+)
 
 
 @pytest.fixture
@@ -39,6 +46,7 @@ def test_raw_utf8_body(client: FlaskClient, sid: str) -> None:
         f"{API}/{sid}/imports?action=deactivate",
         data=data.encode("utf-8"),
         content_type="text/csv",
+        headers=XHR,
     )
     assert response.status_code == 200, response.json
     body = response.json
@@ -59,6 +67,7 @@ def test_multipart_upload(client: FlaskClient, sid: str) -> None:
         f"{API}/{sid}/imports?action=deactivate",
         data=data,
         content_type="multipart/form-data",
+        headers=XHR,
     )
     assert response.status_code == 200, response.json
     assert response.json["applied"] == 1
@@ -67,7 +76,10 @@ def test_multipart_upload(client: FlaskClient, sid: str) -> None:
 def test_utf16_file(client: FlaskClient, sid: str) -> None:
     data = "Email\tTransfer Email\nbartek@bulk.example\t\n".encode("utf-16")
     response = client.post(
-        f"{API}/{sid}/imports?action=delete", data=data, content_type="text/csv"
+        f"{API}/{sid}/imports?action=delete",
+        data=data,
+        content_type="text/csv",
+        headers=XHR,
     )
     assert response.status_code == 200, response.json
     assert response.json["applied"] == 1
@@ -87,6 +99,7 @@ def test_cp1250_semicolon_file_as_saved_by_polish_excel(
         f"{API}/{sid}/imports?action=delete",
         data=text.encode("cp1250"),
         content_type="text/csv",
+        headers=XHR,
     )
     assert response.status_code == 200, response.json
     body = response.json
@@ -102,6 +115,7 @@ def test_row_errors_are_localized(client: FlaskClient, sid: str) -> None:
             f"{API}/{sid}/imports?action=deactivate&lang={lang}",
             data=b"Email\nnobody@bulk.example\n",
             content_type="text/csv",
+            headers=XHR,
         )
         texts.add(response.json["results"][0]["error"])
     assert len(texts) == 3
@@ -121,7 +135,10 @@ def test_unreadable_files_are_a_400_and_change_nothing(
 ) -> None:
     before = snapshot(client, sid)
     response = client.post(
-        f"{API}/{sid}/imports?action=deactivate", data=data, content_type="text/csv"
+        f"{API}/{sid}/imports?action=deactivate",
+        data=data,
+        content_type="text/csv",
+        headers=XHR,
     )
     assert response.status_code == 400, response.json
     assert response.json["error"]["code"] == "invalid-csv"
@@ -136,9 +153,13 @@ def test_a_bad_action_is_a_400(client: FlaskClient, sid: str) -> None:
         f"{API}/{sid}/imports?action=explode",
         data=b"Email\nbartek@bulk.example\n",
         content_type="text/csv",
+        headers=XHR,
     )
     assert response.status_code == 400
-    assert client.post(f"{API}/{sid}/imports", data=b"Email\n").status_code == 400
+    assert (
+        client.post(f"{API}/{sid}/imports", data=b"Email\n", headers=XHR).status_code
+        == 400
+    )
     assert snapshot(client, sid) == before
 
 
@@ -146,7 +167,10 @@ def test_an_oversized_upload_is_a_413(client: FlaskClient, sid: str) -> None:
     before = snapshot(client, sid)
     data = b"Email\n" + b"x" * (1024 * 1024)
     response = client.post(
-        f"{API}/{sid}/imports?action=deactivate", data=data, content_type="text/csv"
+        f"{API}/{sid}/imports?action=deactivate",
+        data=data,
+        content_type="text/csv",
+        headers=XHR,
     )
     assert response.status_code == 413
     # Encoded by hand: the test client would spool a large form to a temporary
@@ -159,6 +183,7 @@ def test_an_oversized_upload_is_a_413(client: FlaskClient, sid: str) -> None:
         f"{API}/{sid}/imports?action=deactivate",
         data=multipart,
         content_type="multipart/form-data; boundary=b",
+        headers=XHR,
     )
     assert response.status_code == 413
     assert snapshot(client, sid) == before
@@ -173,6 +198,7 @@ def test_wrong_content_type_and_missing_file(client: FlaskClient, sid: str) -> N
         f"{API}/{sid}/imports?action=deactivate",
         data={"other": (io.BytesIO(b"Email\n"), "a.csv")},
         content_type="multipart/form-data",
+        headers=XHR,
     )
     assert response.status_code == 400
     assert response.json["error"]["field"] == "file"
@@ -186,7 +212,7 @@ def test_an_admin_without_the_bulk_privilege_is_refused(
         f"{API}/{sid}/imports?action=deactivate",
         data=b"Email\nbartek@bulk.example\n",
         content_type="text/csv",
-        headers={"X-Sandbox-Actor": "helper@bulk.example"},
+        headers={**XHR, "X-Sandbox-Actor": "helper@bulk.example"},
     )
     assert response.status_code == 403
     assert response.json["error"]["rule"] == "bulk-privilege"

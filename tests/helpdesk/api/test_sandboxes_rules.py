@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.helpdesk.sandbox.helpers import API, create, events, snapshot
+from tests.helpdesk.sandbox.helpers import API, XHR, create, events, snapshot
 
 OWNER = "owner@acme.example"
 
@@ -154,7 +154,10 @@ def _request(
     **kwargs: Any,
 ) -> Any:
     if body is None:
-        return client.open(f"{API}/{sid}/{path}", method=method, **kwargs)
+        headers = {**XHR, **kwargs.pop("headers", {})}
+        return client.open(
+            f"{API}/{sid}/{path}", method=method, headers=headers, **kwargs
+        )
     return client.open(f"{API}/{sid}/{path}", method=method, json=body, **kwargs)
 
 

@@ -7,6 +7,9 @@ from typing import Any
 from flask.testing import FlaskClient
 
 API = "/api/v1/sandboxes"
+#: The header a client adds to a call that is not JSON (an upload, no body), so that
+#: no browser could send it cross-site without a preflight (see helpdesk.api.origin).
+XHR = {"X-Requested-With": "XMLHttpRequest"}
 
 
 def create(client: FlaskClient, scenario: str = "error-1009") -> str:
