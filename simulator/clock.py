@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from simulator.guards import privileged_user
+from simulator.limits import MAX_AUTO_DELETE_DAYS, MAX_CLOCK_STEP
 from simulator.model import SYSTEM_ACTOR, Account, Event, Role, Status, User
 
-MAX_AUTO_DELETE_DAYS = 365
-MAX_CLOCK_STEP = 3650
 NOTICE_DAYS = 7
 
 

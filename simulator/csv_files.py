@@ -9,8 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-MAX_CSV_BYTES = 1024 * 1024
-MAX_CSV_ROWS = 1_000
+from simulator.limits import MAX_CSV_BYTES
 
 # Letters a Polish (cp1250) or Western (cp1252) file plausibly contains, compared
 # only where the two code pages decode a byte differently.

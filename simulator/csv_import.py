@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.csv_files import (
-    MAX_CSV_ROWS,
     CsvRejected,
     decode_csv,
     read_rows,
@@ -15,7 +14,7 @@ from simulator.csv_files import (
 from simulator.emails import is_email
 from simulator.guards import bulk_user
 from simulator.lifecycle import deactivate_user
-from simulator.limits import MAX_EMAIL
+from simulator.limits import MAX_CSV_ROWS, MAX_EMAIL
 from simulator.model import Account, UnknownUser
 from simulator.removal import TransferOptions, remove_user
 from simulator.rules import RuleViolation

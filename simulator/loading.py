@@ -8,9 +8,14 @@ from typing import Any, TypeVar
 from simulator.emails import is_email
 from simulator.limits import (
     MAX_ADDONS,
+    MAX_AUTO_DELETE_DAYS,
     MAX_DAY,
     MAX_DEPARTED,
+    MAX_DETAIL_DEPTH,
+    MAX_DETAIL_KEYS,
     MAX_DETAIL_LIST,
+    MAX_DETAIL_STRING,
+    MAX_EMAIL,
     MAX_EVENTS,
     MAX_ITEMS_PER_USER,
     MAX_LICENSES,
@@ -145,7 +150,7 @@ def _enum(kind: Callable[[str], T], values: list[str], value: Any, path: str) ->
 
 
 def _email(value: Any, path: str) -> str:
-    text = _string(value, path, 254)
+    text = _string(value, path, MAX_EMAIL)
     if not is_email(text):
         raise AccountError(path, "invalid-email")
     return text
@@ -276,16 +281,18 @@ def _departed(value: Any, path: str) -> Departed:
 
 
 def _json_value(value: Any, path: str, depth: int = 0) -> Any:
-    if depth > 5:
+    if depth > MAX_DETAIL_DEPTH:
         raise AccountError(path, "too-deep")
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, str):
-        return _string(value, path, 10_000)
+        return _string(value, path, MAX_DETAIL_STRING)
     if isinstance(value, list):
         items = _list(value, path, MAX_DETAIL_LIST)
         return [_json_value(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(items)]
     if isinstance(value, dict):
+        if len(value) > MAX_DETAIL_KEYS:
+            raise AccountError(path, "too-many", max=MAX_DETAIL_KEYS, count=len(value))
         return {
             _string(k, f"{path}.{k}"): _json_value(v, f"{path}.{k}", depth + 1)
             for k, v in value.items()
@@ -307,9 +314,9 @@ def _event(value: Any, path: str) -> Event:
         raise AccountError(f"{path}.details", "type", expected="object")
     return Event(
         day=_int(data["day"], f"{path}.day", 0, MAX_DAY),
-        actor=_string(data["actor"], f"{path}.actor", 254),
+        actor=_string(data["actor"], f"{path}.actor", MAX_EMAIL),
         action=_enum(str, sorted(EVENT_ACTIONS), data["action"], f"{path}.action"),
-        target=_string(data["target"], f"{path}.target", 254),
+        target=_string(data["target"], f"{path}.target", MAX_EMAIL),
         ok=_bool(data.get("ok", True), f"{path}.ok"),
         rule=rule,
         details=details,
@@ -323,7 +330,12 @@ def _settings(value: Any) -> Settings:
     return Settings(
         None
         if days is None
-        else _int(days, "settings.delete_deactivated_after_days", 1, 365),
+        else _int(
+            days,
+            "settings.delete_deactivated_after_days",
+            1,
+            MAX_AUTO_DELETE_DAYS,
+        ),
         _bool(
             data.get("notify_admins_before_delete", False),
             "settings.notify_admins_before_delete",
