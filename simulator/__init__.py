@@ -1,6 +1,12 @@
 """A pure-Python mock of a Zoom account that enforces the articles' rules."""
 
-from simulator.bulk import BulkRefused, BulkReport, BulkResult, bulk_remove
+from simulator.bulk import (
+    BulkRefused,
+    BulkReport,
+    BulkResult,
+    BulkTooLarge,
+    bulk_remove,
+)
 from simulator.clock import advance_clock, update_settings
 from simulator.csv_files import CsvRejected
 from simulator.csv_import import (
@@ -42,6 +48,7 @@ __all__ = [
     "BulkRefused",
     "BulkReport",
     "BulkResult",
+    "BulkTooLarge",
     "CsvRejected",
     "Diagnosis",
     "Event",
