@@ -181,7 +181,9 @@ def import_csv(account: Account, actor: str, action: str, data: bytes) -> Import
     records = read_rows(csv_text)
     while records and not any(cell.strip() for cell in records[-1]):
         records.pop()
-    # The header is the first line; the file is not empty, so it exists.
+    if not records:
+        # Only delimiters, quotes and blanks: nothing to read, not even a header.
+        raise CsvRejected("empty")
     rows = [
         (n, r) for n, r in enumerate(records[1:], start=2) if any(c.strip() for c in r)
     ]
