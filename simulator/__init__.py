@@ -17,6 +17,7 @@ from simulator.csv_import import (
     sample_csv,
 )
 from simulator.diagnosis import Diagnosis, PlanStep, apply_plan, diagnose
+from simulator.emails import email_problem, has_invisible, skeleton
 from simulator.invitation import Blocker, InvitationBlocked, accept_invitation, blockers
 from simulator.lifecycle import activate_user, deactivate_user, sign_in
 from simulator.loading import AccountError, dump_account, load_account
@@ -81,6 +82,8 @@ __all__ = [
     "delete_user",
     "diagnose",
     "dump_account",
+    "email_problem",
+    "has_invisible",
     "import_csv",
     "load_account",
     "load_scenario",
@@ -89,6 +92,7 @@ __all__ = [
     "results_csv",
     "sample_csv",
     "sign_in",
+    "skeleton",
     "unlink_user",
     "update_settings",
 ]

@@ -11,7 +11,7 @@ from simulator.csv_files import (
     read_rows,
     write_csv,
 )
-from simulator.emails import is_email
+from simulator.emails import is_email, visible
 from simulator.guards import bulk_user
 from simulator.lifecycle import deactivate_user
 from simulator.limits import MAX_CSV_ROWS, MAX_EMAIL
@@ -59,7 +59,8 @@ class RowResult:
     """The outcome of one CSV row, numbered as in a spreadsheet (header = row 1).
 
     ``violation`` is the rule that refused the row; ``error`` a code for a row the
-    simulator could not read: ``missing-email``, ``invalid-email``,
+    simulator could not read: ``missing-email``, ``invalid-email`` (syntax, or an
+    invisible character, which ``email`` then shows as U+FFFD),
     ``invalid-transfer-email``, ``invalid-flag``, ``duplicate-row``,
     ``unknown-user``.
     """
@@ -228,8 +229,11 @@ def _apply_row(
     if not email:
         return RowResult(number, email, False, error="missing-email")
     if not is_email(email):
-        # Echo at most an e-mail's length back: the cell may be huge.
-        return RowResult(number, email[:MAX_EMAIL], False, error="invalid-email")
+        # Echo at most an e-mail's length back (the cell may be huge), and no
+        # invisible character (a right-to-left override would reorder the page).
+        return RowResult(
+            number, visible(email[:MAX_EMAIL]), False, error="invalid-email"
+        )
     if email.casefold() in seen:
         return RowResult(number, email, False, error="duplicate-row")
     seen.add(email.casefold())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from simulator.emails import is_email
+from simulator.emails import email_problem, first_invisible, is_email, skeleton
 from simulator.limits import (
     MAX_ADDONS,
     MAX_AUTO_DELETE_DAYS,
@@ -151,7 +151,10 @@ def _enum(kind: Callable[[str], T], values: list[str], value: Any, path: str) ->
 
 def _email(value: Any, path: str) -> str:
     text = _string(value, path, MAX_EMAIL)
-    if not is_email(text):
+    problem = email_problem(text)
+    if problem == "invisible-character":
+        raise AccountError(path, problem, character=first_invisible(text))
+    if problem is not None:
         raise AccountError(path, "invalid-email")
     return text
 
@@ -361,20 +364,41 @@ def _room(value: Any, path: str) -> Room:
     )
 
 
-def _unique(values: list[str], path: str, *, fold: bool = False) -> None:
+def _unique(values: list[str], path: str) -> None:
     seen: set[str] = set()
     for i, value in enumerate(values):
-        key = value.casefold() if fold else value
+        key = value
         if key in seen:
             raise AccountError(f"{path}[{i}]", "duplicate", value=value)
         seen.add(key)
+
+
+def _distinct(values: list[tuple[str, str]]) -> None:
+    """Refuse two values equal but for case (``duplicate``) or look-alike ones.
+
+    ``values`` are ``(path, value)`` pairs; ``confusable`` names the later value's
+    path and, in ``other``, the earlier value it passes for.
+    """
+    folded: dict[str, str] = {}
+    shapes: dict[str, str] = {}
+    for path, value in values:
+        key = value.casefold()
+        if key in folded:
+            raise AccountError(path, "duplicate", value=value)
+        shape = skeleton(value)
+        if shape in shapes:
+            raise AccountError(path, "confusable", value=value, other=shapes[shape])
+        folded[key] = value
+        shapes[shape] = value
 
 
 def _check_account(account: Account) -> None:
     owners = [i for i, u in enumerate(account.users) if u.role is Role.OWNER]
     if len(owners) != 1:
         raise AccountError("users", "owner-count", count=len(owners))
-    _unique(account.managed_domains, "managed_domains", fold=True)
+    _distinct(
+        [(f"managed_domains[{i}]", d) for i, d in enumerate(account.managed_domains)]
+    )
     _unique(account.addons, "addons")
     _unique([r.id for r in account.rooms], "rooms")
     seen: dict[str, str] = {}
@@ -413,16 +437,17 @@ def load_account(data: Any) -> Account:
     if "users" not in top:
         raise AccountError("users", "missing")
     users = _list(top["users"], "users", MAX_USERS)
-    seen: set[str] = set()
-    for i, user in enumerate(users):
-        # Name the duplicate e-mail field itself, before anything else is checked.
-        if isinstance(user, dict) and isinstance(user.get("email"), str):
-            key = user["email"].casefold()
-            if key in seen:
-                raise AccountError(
-                    f"users[{i}].email", "duplicate", value=user["email"]
-                )
-            seen.add(key)
+    # Name a duplicate or look-alike e-mail field itself, before anything else is
+    # checked (an over-long e-mail is refused as such by the user's own check).
+    _distinct(
+        [
+            (f"users[{i}].email", user["email"])
+            for i, user in enumerate(users)
+            if isinstance(user, dict)
+            and isinstance(user.get("email"), str)
+            and len(user["email"]) <= MAX_EMAIL
+        ]
+    )
     domains = _list(
         top.get("managed_domains", []), "managed_domains", MAX_MANAGED_DOMAINS
     )
