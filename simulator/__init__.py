@@ -18,6 +18,7 @@ from simulator.csv_import import (
 )
 from simulator.diagnosis import Diagnosis, PlanStep, apply_plan, diagnose
 from simulator.emails import email_problem, has_invisible, skeleton
+from simulator.fixes import FIXES, Fix, SectionRef
 from simulator.invitation import Blocker, InvitationBlocked, accept_invitation, blockers
 from simulator.lifecycle import activate_user, deactivate_user, sign_in
 from simulator.loading import AccountError, dump_account, load_account
@@ -41,6 +42,7 @@ from simulator.rules import RULES, Rule, RuleViolation
 from simulator.scenarios import SCENARIOS, load_scenario
 
 __all__ = [
+    "FIXES",
     "RULES",
     "SCENARIOS",
     "Account",
@@ -53,6 +55,7 @@ __all__ = [
     "CsvRejected",
     "Diagnosis",
     "Event",
+    "Fix",
     "ImportReport",
     "InvitationBlocked",
     "Items",
@@ -61,6 +64,7 @@ __all__ = [
     "RemovalReport",
     "Role",
     "RowResult",
+    "SectionRef",
     "Rule",
     "RuleViolation",
     "Status",
