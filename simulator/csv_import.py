@@ -14,7 +14,7 @@ from simulator.csv_files import (
 from simulator.emails import is_email, visible
 from simulator.guards import bulk_user
 from simulator.lifecycle import deactivate_user
-from simulator.limits import MAX_CSV_ROWS, MAX_EMAIL
+from simulator.limits import MAX_CSV_ROWS, MAX_EMAIL, MAX_IMPORT_EXAMPLE_ROWS
 from simulator.model import Account, UnknownUser
 from simulator.removal import TransferOptions, remove_user
 from simulator.rules import RuleViolation
@@ -208,12 +208,25 @@ def import_csv(account: Account, actor: str, action: str, data: bytes) -> Import
         rule="bulk-privilege",
         applied=report.applied,
         failed=report.failed,
+        rows_total=len(report.results),
         rows=[
             {"row": r.row, "email": r.email, "ok": r.ok, "error": r.code}
-            for r in report.results
+            for r in example_rows(report.results)
         ],
     )
     return report
+
+
+def example_rows(results: list[RowResult]) -> list[RowResult]:
+    """Return the rows an ``import`` event keeps: failures first, in file order.
+
+    At most ``MAX_IMPORT_EXAMPLE_ROWS``; failed rows are the ones a reader must
+    act on, so they come before applied ones. Returned in row order.
+    """
+    failed = [r for r in results if not r.ok]
+    applied = [r for r in results if r.ok]
+    kept = (failed + applied)[:MAX_IMPORT_EXAMPLE_ROWS]
+    return sorted(kept, key=lambda r: r.row)
 
 
 def _apply_row(

@@ -72,6 +72,7 @@ _USER_KEYS = frozenset(
         "webinars",
         "recordings",
         "deactivated_days_ago",
+        "notified",
     }
 )
 
@@ -237,7 +238,19 @@ def _user(value: Any, path: str, day: int) -> User:
         )
     ]
     deactivated_day = None
+    notified: list[int] = []
     if status is Status.DEACTIVATED:
+        # One deletion day per auto-delete setting (1..365) at most.
+        notified = [
+            # A deletion day: the deactivation day (which may lie before day 0)
+            # plus the setting's days.
+            _int(d, f"{path}.notified[{i}]", -MAX_DAY, MAX_DAY + MAX_AUTO_DELETE_DAYS)
+            for i, d in enumerate(
+                _list(
+                    data.get("notified", []), f"{path}.notified", MAX_AUTO_DELETE_DAYS
+                )
+            )
+        ]
         ago = _int(
             data.get("deactivated_days_ago", 0),
             f"{path}.deactivated_days_ago",
@@ -249,6 +262,8 @@ def _user(value: Any, path: str, day: int) -> User:
             raise AccountError(f"{path}.license", "deactivated-licensed")
     elif "deactivated_days_ago" in data:
         raise AccountError(f"{path}.deactivated_days_ago", "not-deactivated")
+    elif "notified" in data:
+        raise AccountError(f"{path}.notified", "not-deactivated")
     if role is Role.OWNER and status is not Status.ACTIVE:
         raise AccountError(f"{path}.status", "owner-not-active")
     meetings, webinars, recordings = _items(data, path)
@@ -264,6 +279,7 @@ def _user(value: Any, path: str, day: int) -> User:
         webinars=webinars,
         recordings=recordings,
         deactivated_day=deactivated_day,
+        notified=notified,
     )
 
 
@@ -508,12 +524,18 @@ def _dump_user(user: User, day: int) -> dict[str, Any]:
     }
     if user.status is Status.DEACTIVATED and user.deactivated_day is not None:
         data["deactivated_days_ago"] = day - user.deactivated_day
+    if user.status is Status.DEACTIVATED and user.notified:
+        data["notified"] = list(user.notified)
     return data
 
 
-def dump_account(account: Account) -> dict[str, Any]:
-    """Return the account's JSON form; ``load_account`` reads it back unchanged."""
-    return {
+def dump_account(account: Account, *, events: bool = True) -> dict[str, Any]:
+    """Return the account's JSON form; ``load_account`` reads it back unchanged.
+
+    ``events=False`` leaves the event log out (no ``events`` key): the account's
+    own size, which the web layer limits; the log is bounded by the simulator.
+    """
+    data = {
         "managed_domains": list(account.managed_domains),
         "licenses": {
             "licensed": account.licenses.licensed,
@@ -533,8 +555,10 @@ def dump_account(account: Account) -> dict[str, Any]:
         "departed": [
             {"email": d.email, "day": d.day, **_dump_items(d)} for d in account.departed
         ],
-        "events": [_copy_json(e.to_dict()) for e in account.events],
     }
+    if events:
+        data["events"] = [_copy_json(e.to_dict()) for e in account.events]
+    return data
 
 
 def _copy_json(value: Any) -> Any:
