@@ -21,7 +21,7 @@ from simulator.emails import email_problem, has_invisible, skeleton
 from simulator.fixes import FIXES, Fix, SectionRef
 from simulator.invitation import Blocker, InvitationBlocked, accept_invitation, blockers
 from simulator.lifecycle import activate_user, deactivate_user, sign_in
-from simulator.loading import AccountError, dump_account, load_account
+from simulator.loading import AccountError, dump_account, load_account, load_state
 from simulator.log import log_refusal
 from simulator.model import (
     Account,
@@ -91,6 +91,7 @@ __all__ = [
     "import_csv",
     "load_account",
     "load_scenario",
+    "load_state",
     "log_refusal",
     "remove_addon",
     "results_csv",

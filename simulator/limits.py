@@ -74,3 +74,6 @@ MAX_DETAIL_DEPTH = 5
 MAX_DETAIL_LIST = 5_000
 MAX_DETAIL_KEYS = 50
 MAX_DETAIL_STRING = 10_000
+#: Integers in event details (days, counts): far beyond any real value, and small
+#: enough that no renderer meets a thousand-digit number.
+MAX_DETAIL_NUMBER = 10**12

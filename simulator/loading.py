@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -14,9 +15,11 @@ from simulator.limits import (
     MAX_DETAIL_DEPTH,
     MAX_DETAIL_KEYS,
     MAX_DETAIL_LIST,
+    MAX_DETAIL_NUMBER,
     MAX_DETAIL_STRING,
     MAX_EMAIL,
     MAX_EVENTS,
+    MAX_EVENTS_KEPT,
     MAX_ITEMS_PER_USER,
     MAX_LICENSES,
     MAX_MANAGED_DOMAINS,
@@ -302,7 +305,13 @@ def _departed(value: Any, path: str) -> Departed:
 def _json_value(value: Any, path: str, depth: int = 0) -> Any:
     if depth > MAX_DETAIL_DEPTH:
         raise AccountError(path, "too-deep")
-    if value is None or isinstance(value, bool | int | float):
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return _int(value, path, -MAX_DETAIL_NUMBER, MAX_DETAIL_NUMBER)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise AccountError(path, "type", expected="json")
         return value
     if isinstance(value, str):
         return _string(value, path, MAX_DETAIL_STRING)
@@ -313,7 +322,9 @@ def _json_value(value: Any, path: str, depth: int = 0) -> Any:
         if len(value) > MAX_DETAIL_KEYS:
             raise AccountError(path, "too-many", max=MAX_DETAIL_KEYS, count=len(value))
         return {
-            _string(k, f"{path}.{k}"): _json_value(v, f"{path}.{k}", depth + 1)
+            _string(k, f"{path}.{str(k)[:MAX_STRING]}"): _json_value(
+                v, f"{path}.{k}", depth + 1
+            )
             for k, v in value.items()
         }
     raise AccountError(path, "type", expected="json")
@@ -447,7 +458,55 @@ def _check_account(account: Account) -> None:
 
 
 def load_account(data: Any) -> Account:
-    """Build an account from its JSON form; raise ``AccountError`` naming the field."""
+    """Build an account from the JSON a client sends; raise ``AccountError``.
+
+    The event log is history the simulator writes, never input: an ``events`` key
+    is refused (``unknown-key``, field ``events``). Stored state, log included,
+    is read by ``load_state``.
+    """
+    if isinstance(data, dict) and "events" in data:
+        raise AccountError("events", "unknown-key", key="events")
+    return _load(data, stored=False)
+
+
+def load_state(data: Any) -> Account:
+    """Build an account from what ``dump_account`` wrote (a store), log included.
+
+    Every event is validated on the way in, so whatever renders the log gets
+    only what the simulator could have written: ``day`` an int, ``actor`` and
+    ``target`` strings of at most 254 characters, ``action`` one of
+    ``EVENT_ACTIONS``, ``ok`` a boolean, ``rule`` ``None`` or a known rule id,
+    ``details`` a JSON object of bounded depth and size holding plain values.
+    Only the latest ``MAX_EVENTS_KEPT`` events are read and kept.
+
+    :raise AccountError: as ``load_account``, plus ``events[i]...`` fields.
+    """
+    account = _load(data, stored=True)
+    _notified_from_log(account)
+    return account
+
+
+def _notified_from_log(account: Account) -> None:
+    """Fill ``User.notified`` from notice events, for states saved before it."""
+    for user in account.users:
+        if user.deactivated_day is None or user.notified:
+            continue
+        for event in account.events:
+            if event.action != "auto-delete-notice" or not event.ok:
+                continue
+            day = event.details.get("delete_day")
+            users = event.details.get("users", [])
+            if (
+                isinstance(day, int)
+                and event.day >= user.deactivated_day
+                and day not in user.notified
+                and isinstance(users, list)
+                and any(isinstance(e, str) and e.casefold() == user.key for e in users)
+            ):
+                user.notified.append(day)
+
+
+def _load(data: Any, *, stored: bool) -> Account:
     top = _mapping(data, "", _TOP_KEYS)
     day = _int(top.get("day", 0), "day", 0, MAX_DAY)
     if "users" not in top:
@@ -470,7 +529,9 @@ def load_account(data: Any) -> Account:
     addons = _list(top.get("addons", []), "addons", MAX_ADDONS)
     rooms = _list(top.get("rooms", []), "rooms", MAX_ROOMS)
     departed = _list(top.get("departed", []), "departed", MAX_DEPARTED)
-    events = _list(top.get("events", []), "events", MAX_EVENTS)
+    events = _list(top.get("events", []), "events", MAX_EVENTS) if stored else []
+    # Older stores kept longer logs: read only what the simulator keeps now.
+    first = max(0, len(events) - MAX_EVENTS_KEPT)
     account = Account(
         users=[_user(u, f"users[{i}]", day) for i, u in enumerate(users)],
         managed_domains=[
@@ -485,7 +546,7 @@ def load_account(data: Any) -> Account:
             top.get("invitation_accepted", False), "invitation_accepted"
         ),
         departed=[_departed(d, f"departed[{i}]") for i, d in enumerate(departed)],
-        events=[_event(e, f"events[{i}]") for i, e in enumerate(events)],
+        events=[_event(events[i], f"events[{i}]") for i in range(first, len(events))],
     )
     _check_account(account)
     return account
@@ -530,7 +591,7 @@ def _dump_user(user: User, day: int) -> dict[str, Any]:
 
 
 def dump_account(account: Account, *, events: bool = True) -> dict[str, Any]:
-    """Return the account's JSON form; ``load_account`` reads it back unchanged.
+    """Return the account's JSON form; ``load_state`` reads it back unchanged.
 
     ``events=False`` leaves the event log out (no ``events`` key): the account's
     own size, which the web layer limits; the log is bounded by the simulator.
