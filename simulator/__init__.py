@@ -1,6 +1,12 @@
 """A pure-Python mock of a Zoom account that enforces the articles' rules."""
 
-from simulator.bulk import BulkRefused, BulkReport, BulkResult, bulk_remove
+from simulator.bulk import (
+    BulkRefused,
+    BulkReport,
+    BulkResult,
+    BulkTooLarge,
+    bulk_remove,
+)
 from simulator.clock import advance_clock, update_settings
 from simulator.csv_files import CsvRejected
 from simulator.csv_import import (
@@ -11,9 +17,11 @@ from simulator.csv_import import (
     sample_csv,
 )
 from simulator.diagnosis import Diagnosis, PlanStep, apply_plan, diagnose
+from simulator.emails import email_problem, has_invisible, skeleton
+from simulator.fixes import FIXES, Fix, SectionRef
 from simulator.invitation import Blocker, InvitationBlocked, accept_invitation, blockers
 from simulator.lifecycle import activate_user, deactivate_user, sign_in
-from simulator.loading import AccountError, dump_account, load_account
+from simulator.loading import AccountError, dump_account, load_account, load_state
 from simulator.log import log_refusal
 from simulator.model import (
     Account,
@@ -34,6 +42,7 @@ from simulator.rules import RULES, Rule, RuleViolation
 from simulator.scenarios import SCENARIOS, load_scenario
 
 __all__ = [
+    "FIXES",
     "RULES",
     "SCENARIOS",
     "Account",
@@ -42,9 +51,11 @@ __all__ = [
     "BulkRefused",
     "BulkReport",
     "BulkResult",
+    "BulkTooLarge",
     "CsvRejected",
     "Diagnosis",
     "Event",
+    "Fix",
     "ImportReport",
     "InvitationBlocked",
     "Items",
@@ -53,6 +64,7 @@ __all__ = [
     "RemovalReport",
     "Role",
     "RowResult",
+    "SectionRef",
     "Rule",
     "RuleViolation",
     "Status",
@@ -74,14 +86,18 @@ __all__ = [
     "delete_user",
     "diagnose",
     "dump_account",
+    "email_problem",
+    "has_invisible",
     "import_csv",
     "load_account",
     "load_scenario",
+    "load_state",
     "log_refusal",
     "remove_addon",
     "results_csv",
     "sample_csv",
     "sign_in",
+    "skeleton",
     "unlink_user",
     "update_settings",
 ]

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from simulator.guards import bulk_user
 from simulator.lifecycle import deactivate_user
+from simulator.limits import MAX_BULK_EMAILS
 from simulator.model import Account, UnknownUser
 from simulator.removal import RemovalReport, TransferOptions, remove_user
 from simulator.rules import RuleViolation
@@ -72,6 +73,24 @@ class BulkRefused(Exception):
         return {"results": [r.to_dict() for r in self.results]}
 
 
+class BulkTooLarge(ValueError):
+    """Refuse a selection of more than ``max`` e-mails (``count`` were given).
+
+    Raised before anything else is looked at: the actor, the action's users and
+    duplicates. Nothing was changed. A ``ValueError``, like an unknown action: the
+    request, not the account, is wrong.
+    """
+
+    def __init__(self, count: int, max: int = MAX_BULK_EMAILS) -> None:
+        super().__init__(f"{count} e-mails selected, at most {max} allowed")
+        self.count = count
+        self.max = max
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the params for a message: ``{"max": ..., "count": ...}``."""
+        return {"max": self.max, "count": self.count}
+
+
 def bulk_remove(
     account: Account,
     actor: str,
@@ -85,17 +104,22 @@ def bulk_remove(
     passes is the copy's state kept. ``transfer`` is ignored for ``deactivate``.
 
     :raise RuleViolation: ``bulk-privilege`` (or ``actor-privileged``) for the actor.
+    :raise BulkTooLarge: more than ``MAX_BULK_EMAILS`` e-mails, duplicates counted.
     :raise BulkRefused: some user was refused; the account is unchanged.
     :raise ValueError: unknown action.
     """
+    if len(emails) > MAX_BULK_EMAILS:
+        raise BulkTooLarge(len(emails))
     if action not in BULK_ACTIONS:
         raise ValueError(f"unknown bulk action {action!r}")
     acting = bulk_user(account, actor)
     selection: list[str] = []
+    leaving: set[str] = set()
     for email in emails:
-        if email.casefold() not in {e.casefold() for e in selection}:
+        key = email.casefold()
+        if key not in leaving:
+            leaving.add(key)
             selection.append(email)
-    leaving = {e.casefold() for e in selection}
     trial = copy.deepcopy(account)
     results: list[BulkResult] = []
     for email in selection:

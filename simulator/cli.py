@@ -16,7 +16,7 @@ from simulator.csv_import import IMPORT_ACTIONS, import_csv, results_csv, sample
 from simulator.diagnosis import Diagnosis, apply_plan, diagnose
 from simulator.invitation import InvitationBlocked, accept_invitation
 from simulator.lifecycle import activate_user, deactivate_user, sign_in
-from simulator.loading import AccountError, dump_account, load_account
+from simulator.loading import AccountError, dump_account, load_state
 from simulator.model import Account, Event, Role, UnknownAddon, UnknownRoom, UnknownUser
 from simulator.removal import RemovalReport, TransferOptions, delete_user, unlink_user
 from simulator.roles import assign_license, change_role
@@ -96,7 +96,7 @@ def _transfer(args: argparse.Namespace) -> TransferOptions | None:
 
 def _load(args: argparse.Namespace) -> Account:
     if args.account is not None:
-        return load_account(json.loads(args.account.read_text(encoding="utf-8")))
+        return load_state(json.loads(args.account.read_text(encoding="utf-8")))
     return load_scenario(args.scenario)
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from simulator.guards import privileged_user
+from simulator.limits import MAX_AUTO_DELETE_DAYS, MAX_CLOCK_STEP
 from simulator.model import SYSTEM_ACTOR, Account, Event, Role, Status, User
 
-MAX_AUTO_DELETE_DAYS = 365
-MAX_CLOCK_STEP = 3650
 NOTICE_DAYS = 7
 
 
@@ -78,27 +77,18 @@ def deletion_day(account: Account, user: User) -> int | None:
     return user.deactivated_day + days
 
 
-def _noticed(account: Account) -> set[tuple[str, int]]:
-    sent: set[tuple[str, int]] = set()
-    for event in account.events:
-        if event.action == "auto-delete-notice" and event.ok:
-            day = event.details.get("delete_day")
-            for email in event.details.get("users", []):
-                if isinstance(day, int) and isinstance(email, str):
-                    sent.add((email.casefold(), day))
-    return sent
-
-
 def _send_notices(account: Account) -> list[Event]:
     if not account.settings.notify_admins_before_delete:
         return []
-    sent = _noticed(account)
+    # Who was noticed is the users' state (``User.notified``), not read back from
+    # the event log, which keeps only the latest events.
     due: dict[int, list[str]] = defaultdict(list)
     for user in account.users:
         day = deletion_day(account, user)
         if day is None or day - NOTICE_DAYS > account.day:
             continue
-        if (user.key, day) not in sent:
+        if day not in user.notified:
+            user.notified.append(day)
             due[day].append(user.email)
     recipients = [
         u

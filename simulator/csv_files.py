@@ -9,8 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-MAX_CSV_BYTES = 1024 * 1024
-MAX_CSV_ROWS = 1_000
+from simulator.limits import MAX_CSV_BYTES
 
 # Letters a Polish (cp1250) or Western (cp1252) file plausibly contains, compared
 # only where the two code pages decode a byte differently.
@@ -23,9 +22,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 class CsvRejected(ValueError):
     """Reject a whole file: ``reason`` is a short code, ``params`` plain values.
 
-    Reasons: ``empty``, ``binary``, ``too-large`` (``max_bytes``), ``too-many-rows``
-    (``max_rows``, ``rows``), ``no-email-column`` (``columns``), ``encoding``,
-    ``bad-action`` (``action``, ``allowed``). Nothing was changed.
+    Reasons: ``empty`` (also a file whose cells are all blank), ``binary``,
+    ``too-large`` (``max_bytes``), ``too-many-rows`` (``max_rows``, ``rows``),
+    ``no-email-column`` (``columns``), ``encoding``, ``malformed`` (``line``: the
+    file's line where the csv module gave up, e.g. a cell over its 128 KiB field
+    limit or a quote left open), ``bad-action`` (``action``, ``allowed``). Nothing
+    was changed.
     """
 
     def __init__(self, reason: str, **params: Any) -> None:
@@ -112,11 +114,17 @@ def _delimiter(text: str) -> str:
 
 
 def read_rows(csv_text: CsvText) -> list[list[str]]:
-    """Return the records of the file, header first, blank lines as empty lists."""
+    """Return the records of the file, header first, blank lines as empty lists.
+
+    :raise CsvRejected: ``malformed`` for anything the csv module refuses.
+    """
     reader = csv.reader(
         io.StringIO(csv_text.text, newline=""), delimiter=csv_text.delimiter
     )
-    return [list(row) for row in reader]
+    try:
+        return [list(row) for row in reader]
+    except csv.Error as error:
+        raise CsvRejected("malformed", line=reader.line_num) from error
 
 
 def escape_cell(value: object) -> str:

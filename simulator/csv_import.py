@@ -6,16 +6,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.csv_files import (
-    MAX_CSV_ROWS,
     CsvRejected,
     decode_csv,
     read_rows,
     write_csv,
 )
-from simulator.emails import is_email
+from simulator.emails import is_email, visible
 from simulator.guards import bulk_user
 from simulator.lifecycle import deactivate_user
-from simulator.limits import MAX_EMAIL
+from simulator.limits import MAX_CSV_ROWS, MAX_EMAIL, MAX_IMPORT_EXAMPLE_ROWS
 from simulator.model import Account, UnknownUser
 from simulator.removal import TransferOptions, remove_user
 from simulator.rules import RuleViolation
@@ -60,7 +59,8 @@ class RowResult:
     """The outcome of one CSV row, numbered as in a spreadsheet (header = row 1).
 
     ``violation`` is the rule that refused the row; ``error`` a code for a row the
-    simulator could not read: ``missing-email``, ``invalid-email``,
+    simulator could not read: ``missing-email``, ``invalid-email`` (syntax, or an
+    invisible character, which ``email`` then shows as U+FFFD),
     ``invalid-transfer-email``, ``invalid-flag``, ``duplicate-row``,
     ``unknown-user``.
     """
@@ -182,7 +182,9 @@ def import_csv(account: Account, actor: str, action: str, data: bytes) -> Import
     records = read_rows(csv_text)
     while records and not any(cell.strip() for cell in records[-1]):
         records.pop()
-    # The header is the first line; the file is not empty, so it exists.
+    if not records:
+        # Only delimiters, quotes and blanks: nothing to read, not even a header.
+        raise CsvRejected("empty")
     rows = [
         (n, r) for n, r in enumerate(records[1:], start=2) if any(c.strip() for c in r)
     ]
@@ -206,12 +208,25 @@ def import_csv(account: Account, actor: str, action: str, data: bytes) -> Import
         rule="bulk-privilege",
         applied=report.applied,
         failed=report.failed,
+        rows_total=len(report.results),
         rows=[
             {"row": r.row, "email": r.email, "ok": r.ok, "error": r.code}
-            for r in report.results
+            for r in example_rows(report.results)
         ],
     )
     return report
+
+
+def example_rows(results: list[RowResult]) -> list[RowResult]:
+    """Return the rows an ``import`` event keeps: failures first, in file order.
+
+    At most ``MAX_IMPORT_EXAMPLE_ROWS``; failed rows are the ones a reader must
+    act on, so they come before applied ones. Returned in row order.
+    """
+    failed = [r for r in results if not r.ok]
+    applied = [r for r in results if r.ok]
+    kept = (failed + applied)[:MAX_IMPORT_EXAMPLE_ROWS]
+    return sorted(kept, key=lambda r: r.row)
 
 
 def _apply_row(
@@ -227,8 +242,11 @@ def _apply_row(
     if not email:
         return RowResult(number, email, False, error="missing-email")
     if not is_email(email):
-        # Echo at most an e-mail's length back: the cell may be huge.
-        return RowResult(number, email[:MAX_EMAIL], False, error="invalid-email")
+        # Echo at most an e-mail's length back (the cell may be huge), and no
+        # invisible character (a right-to-left override would reorder the page).
+        return RowResult(
+            number, visible(email[:MAX_EMAIL]), False, error="invalid-email"
+        )
     if email.casefold() in seen:
         return RowResult(number, email, False, error="duplicate-row")
     seen.add(email.casefold())

@@ -35,6 +35,7 @@ def deactivate_user(account: Account, actor: str, email: str) -> Event:
     user.license = License.BASIC
     user.webinar = False
     user.deactivated_day = account.day
+    user.notified = []
     if user.external:
         user.privileges = []
     return account.record(
@@ -62,6 +63,7 @@ def activate_user(account: Account, actor: str, email: str) -> Event:
     user.license = License.BASIC
     user.webinar = False
     user.deactivated_day = None
+    user.notified = []
     return account.record(
         acting.email,
         "activate",

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from simulator.emails import is_email
+from simulator.emails import email_problem, first_invisible, is_email, skeleton
 from simulator.limits import (
     MAX_ADDONS,
+    MAX_AUTO_DELETE_DAYS,
     MAX_DAY,
     MAX_DEPARTED,
+    MAX_DETAIL_DEPTH,
+    MAX_DETAIL_KEYS,
     MAX_DETAIL_LIST,
+    MAX_DETAIL_NUMBER,
+    MAX_DETAIL_STRING,
+    MAX_EMAIL,
     MAX_EVENTS,
+    MAX_EVENTS_KEPT,
     MAX_ITEMS_PER_USER,
     MAX_LICENSES,
     MAX_MANAGED_DOMAINS,
@@ -67,6 +75,7 @@ _USER_KEYS = frozenset(
         "webinars",
         "recordings",
         "deactivated_days_ago",
+        "notified",
     }
 )
 
@@ -145,8 +154,11 @@ def _enum(kind: Callable[[str], T], values: list[str], value: Any, path: str) ->
 
 
 def _email(value: Any, path: str) -> str:
-    text = _string(value, path, 254)
-    if not is_email(text):
+    text = _string(value, path, MAX_EMAIL)
+    problem = email_problem(text)
+    if problem == "invisible-character":
+        raise AccountError(path, problem, character=first_invisible(text))
+    if problem is not None:
         raise AccountError(path, "invalid-email")
     return text
 
@@ -229,7 +241,19 @@ def _user(value: Any, path: str, day: int) -> User:
         )
     ]
     deactivated_day = None
+    notified: list[int] = []
     if status is Status.DEACTIVATED:
+        # One deletion day per auto-delete setting (1..365) at most.
+        notified = [
+            # A deletion day: the deactivation day (which may lie before day 0)
+            # plus the setting's days.
+            _int(d, f"{path}.notified[{i}]", -MAX_DAY, MAX_DAY + MAX_AUTO_DELETE_DAYS)
+            for i, d in enumerate(
+                _list(
+                    data.get("notified", []), f"{path}.notified", MAX_AUTO_DELETE_DAYS
+                )
+            )
+        ]
         ago = _int(
             data.get("deactivated_days_ago", 0),
             f"{path}.deactivated_days_ago",
@@ -241,6 +265,8 @@ def _user(value: Any, path: str, day: int) -> User:
             raise AccountError(f"{path}.license", "deactivated-licensed")
     elif "deactivated_days_ago" in data:
         raise AccountError(f"{path}.deactivated_days_ago", "not-deactivated")
+    elif "notified" in data:
+        raise AccountError(f"{path}.notified", "not-deactivated")
     if role is Role.OWNER and status is not Status.ACTIVE:
         raise AccountError(f"{path}.status", "owner-not-active")
     meetings, webinars, recordings = _items(data, path)
@@ -256,6 +282,7 @@ def _user(value: Any, path: str, day: int) -> User:
         webinars=webinars,
         recordings=recordings,
         deactivated_day=deactivated_day,
+        notified=notified,
     )
 
 
@@ -276,18 +303,28 @@ def _departed(value: Any, path: str) -> Departed:
 
 
 def _json_value(value: Any, path: str, depth: int = 0) -> Any:
-    if depth > 5:
+    if depth > MAX_DETAIL_DEPTH:
         raise AccountError(path, "too-deep")
-    if value is None or isinstance(value, bool | int | float):
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return _int(value, path, -MAX_DETAIL_NUMBER, MAX_DETAIL_NUMBER)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise AccountError(path, "type", expected="json")
         return value
     if isinstance(value, str):
-        return _string(value, path, 10_000)
+        return _string(value, path, MAX_DETAIL_STRING)
     if isinstance(value, list):
         items = _list(value, path, MAX_DETAIL_LIST)
         return [_json_value(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(items)]
     if isinstance(value, dict):
+        if len(value) > MAX_DETAIL_KEYS:
+            raise AccountError(path, "too-many", max=MAX_DETAIL_KEYS, count=len(value))
         return {
-            _string(k, f"{path}.{k}"): _json_value(v, f"{path}.{k}", depth + 1)
+            _string(k, f"{path}.{str(k)[:MAX_STRING]}"): _json_value(
+                v, f"{path}.{k}", depth + 1
+            )
             for k, v in value.items()
         }
     raise AccountError(path, "type", expected="json")
@@ -307,9 +344,9 @@ def _event(value: Any, path: str) -> Event:
         raise AccountError(f"{path}.details", "type", expected="object")
     return Event(
         day=_int(data["day"], f"{path}.day", 0, MAX_DAY),
-        actor=_string(data["actor"], f"{path}.actor", 254),
+        actor=_string(data["actor"], f"{path}.actor", MAX_EMAIL),
         action=_enum(str, sorted(EVENT_ACTIONS), data["action"], f"{path}.action"),
-        target=_string(data["target"], f"{path}.target", 254),
+        target=_string(data["target"], f"{path}.target", MAX_EMAIL),
         ok=_bool(data.get("ok", True), f"{path}.ok"),
         rule=rule,
         details=details,
@@ -323,7 +360,12 @@ def _settings(value: Any) -> Settings:
     return Settings(
         None
         if days is None
-        else _int(days, "settings.delete_deactivated_after_days", 1, 365),
+        else _int(
+            days,
+            "settings.delete_deactivated_after_days",
+            1,
+            MAX_AUTO_DELETE_DAYS,
+        ),
         _bool(
             data.get("notify_admins_before_delete", False),
             "settings.notify_admins_before_delete",
@@ -349,20 +391,41 @@ def _room(value: Any, path: str) -> Room:
     )
 
 
-def _unique(values: list[str], path: str, *, fold: bool = False) -> None:
+def _unique(values: list[str], path: str) -> None:
     seen: set[str] = set()
     for i, value in enumerate(values):
-        key = value.casefold() if fold else value
+        key = value
         if key in seen:
             raise AccountError(f"{path}[{i}]", "duplicate", value=value)
         seen.add(key)
+
+
+def _distinct(values: list[tuple[str, str]]) -> None:
+    """Refuse two values equal but for case (``duplicate``) or look-alike ones.
+
+    ``values`` are ``(path, value)`` pairs; ``confusable`` names the later value's
+    path and, in ``other``, the earlier value it passes for.
+    """
+    folded: dict[str, str] = {}
+    shapes: dict[str, str] = {}
+    for path, value in values:
+        key = value.casefold()
+        if key in folded:
+            raise AccountError(path, "duplicate", value=value)
+        shape = skeleton(value)
+        if shape in shapes:
+            raise AccountError(path, "confusable", value=value, other=shapes[shape])
+        folded[key] = value
+        shapes[shape] = value
 
 
 def _check_account(account: Account) -> None:
     owners = [i for i, u in enumerate(account.users) if u.role is Role.OWNER]
     if len(owners) != 1:
         raise AccountError("users", "owner-count", count=len(owners))
-    _unique(account.managed_domains, "managed_domains", fold=True)
+    _distinct(
+        [(f"managed_domains[{i}]", d) for i, d in enumerate(account.managed_domains)]
+    )
     _unique(account.addons, "addons")
     _unique([r.id for r in account.rooms], "rooms")
     seen: dict[str, str] = {}
@@ -395,29 +458,80 @@ def _check_account(account: Account) -> None:
 
 
 def load_account(data: Any) -> Account:
-    """Build an account from its JSON form; raise ``AccountError`` naming the field."""
+    """Build an account from the JSON a client sends; raise ``AccountError``.
+
+    The event log is history the simulator writes, never input: an ``events`` key
+    is refused (``unknown-key``, field ``events``). Stored state, log included,
+    is read by ``load_state``.
+    """
+    if isinstance(data, dict) and "events" in data:
+        raise AccountError("events", "unknown-key", key="events")
+    return _load(data, stored=False)
+
+
+def load_state(data: Any) -> Account:
+    """Build an account from what ``dump_account`` wrote (a store), log included.
+
+    Every event is validated on the way in, so whatever renders the log gets
+    only what the simulator could have written: ``day`` an int, ``actor`` and
+    ``target`` strings of at most 254 characters, ``action`` one of
+    ``EVENT_ACTIONS``, ``ok`` a boolean, ``rule`` ``None`` or a known rule id,
+    ``details`` a JSON object of bounded depth and size holding plain values.
+    Only the latest ``MAX_EVENTS_KEPT`` events are read and kept.
+
+    :raise AccountError: as ``load_account``, plus ``events[i]...`` fields.
+    """
+    account = _load(data, stored=True)
+    _notified_from_log(account)
+    return account
+
+
+def _notified_from_log(account: Account) -> None:
+    """Fill ``User.notified`` from notice events, for states saved before it."""
+    for user in account.users:
+        if user.deactivated_day is None or user.notified:
+            continue
+        for event in account.events:
+            if event.action != "auto-delete-notice" or not event.ok:
+                continue
+            day = event.details.get("delete_day")
+            users = event.details.get("users", [])
+            if (
+                isinstance(day, int)
+                and event.day >= user.deactivated_day
+                and day not in user.notified
+                and isinstance(users, list)
+                and any(isinstance(e, str) and e.casefold() == user.key for e in users)
+            ):
+                user.notified.append(day)
+
+
+def _load(data: Any, *, stored: bool) -> Account:
     top = _mapping(data, "", _TOP_KEYS)
     day = _int(top.get("day", 0), "day", 0, MAX_DAY)
     if "users" not in top:
         raise AccountError("users", "missing")
     users = _list(top["users"], "users", MAX_USERS)
-    seen: set[str] = set()
-    for i, user in enumerate(users):
-        # Name the duplicate e-mail field itself, before anything else is checked.
-        if isinstance(user, dict) and isinstance(user.get("email"), str):
-            key = user["email"].casefold()
-            if key in seen:
-                raise AccountError(
-                    f"users[{i}].email", "duplicate", value=user["email"]
-                )
-            seen.add(key)
+    # Name a duplicate or look-alike e-mail field itself, before anything else is
+    # checked (an over-long e-mail is refused as such by the user's own check).
+    _distinct(
+        [
+            (f"users[{i}].email", user["email"])
+            for i, user in enumerate(users)
+            if isinstance(user, dict)
+            and isinstance(user.get("email"), str)
+            and len(user["email"]) <= MAX_EMAIL
+        ]
+    )
     domains = _list(
         top.get("managed_domains", []), "managed_domains", MAX_MANAGED_DOMAINS
     )
     addons = _list(top.get("addons", []), "addons", MAX_ADDONS)
     rooms = _list(top.get("rooms", []), "rooms", MAX_ROOMS)
     departed = _list(top.get("departed", []), "departed", MAX_DEPARTED)
-    events = _list(top.get("events", []), "events", MAX_EVENTS)
+    events = _list(top.get("events", []), "events", MAX_EVENTS) if stored else []
+    # Older stores kept longer logs: read only what the simulator keeps now.
+    first = max(0, len(events) - MAX_EVENTS_KEPT)
     account = Account(
         users=[_user(u, f"users[{i}]", day) for i, u in enumerate(users)],
         managed_domains=[
@@ -432,7 +546,7 @@ def load_account(data: Any) -> Account:
             top.get("invitation_accepted", False), "invitation_accepted"
         ),
         departed=[_departed(d, f"departed[{i}]") for i, d in enumerate(departed)],
-        events=[_event(e, f"events[{i}]") for i, e in enumerate(events)],
+        events=[_event(events[i], f"events[{i}]") for i in range(first, len(events))],
     )
     _check_account(account)
     return account
@@ -471,12 +585,18 @@ def _dump_user(user: User, day: int) -> dict[str, Any]:
     }
     if user.status is Status.DEACTIVATED and user.deactivated_day is not None:
         data["deactivated_days_ago"] = day - user.deactivated_day
+    if user.status is Status.DEACTIVATED and user.notified:
+        data["notified"] = list(user.notified)
     return data
 
 
-def dump_account(account: Account) -> dict[str, Any]:
-    """Return the account's JSON form; ``load_account`` reads it back unchanged."""
-    return {
+def dump_account(account: Account, *, events: bool = True) -> dict[str, Any]:
+    """Return the account's JSON form; ``load_state`` reads it back unchanged.
+
+    ``events=False`` leaves the event log out (no ``events`` key): the account's
+    own size, which the web layer limits; the log is bounded by the simulator.
+    """
+    data = {
         "managed_domains": list(account.managed_domains),
         "licenses": {
             "licensed": account.licenses.licensed,
@@ -496,8 +616,10 @@ def dump_account(account: Account) -> dict[str, Any]:
         "departed": [
             {"email": d.email, "day": d.day, **_dump_items(d)} for d in account.departed
         ],
-        "events": [_copy_json(e.to_dict()) for e in account.events],
     }
+    if events:
+        data["events"] = [_copy_json(e.to_dict()) for e in account.events]
+    return data
 
 
 def _copy_json(value: Any) -> Any:

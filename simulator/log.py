@@ -26,5 +26,4 @@ def log_refusal(
         rule=violation.rule_id,
         details=copy.deepcopy(violation.params),
     )
-    account.events.append(event)
-    return event
+    return account.add_event(event)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from simulator.limits import MAX_EVENTS_KEPT
+
 
 class Role(StrEnum):
     """A user's role on the account."""
@@ -122,6 +124,9 @@ class User:
     webinars: list[Webinar] = field(default_factory=list)
     recordings: list[Recording] = field(default_factory=list)
     deactivated_day: int | None = None
+    notified: list[int] = field(default_factory=list)
+    """Deletion days the auto-delete notice already went out for, since the user's
+    latest deactivation: state, so that a trimmed event log resends nothing."""
 
     @property
     def key(self) -> str:
@@ -233,7 +238,13 @@ EVENT_ACTIONS = frozenset(
 
 @dataclass
 class Account:
-    """A Zoom account as the sandbox sees it."""
+    """A Zoom account as the sandbox sees it.
+
+    ``events`` keeps the latest ``keep_events`` events (older ones are dropped as
+    new ones are recorded; ``None`` keeps every one, for dry runs and tests that
+    need the whole history). ``keep_events`` is not part of the account's JSON
+    nor of its equality.
+    """
 
     users: list[User] = field(default_factory=list)
     managed_domains: list[str] = field(default_factory=list)
@@ -245,6 +256,7 @@ class Account:
     invitation_accepted: bool = False
     departed: list[Departed] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    keep_events: int | None = field(default=MAX_EVENTS_KEPT, compare=False, repr=False)
 
     @property
     def owner(self) -> User:
@@ -296,7 +308,15 @@ class Account:
         rule: str | None = None,
         **details: Any,
     ) -> Event:
-        """Append an event for today and return it."""
-        event = Event(self.day, actor, action, target, ok, rule, details)
+        """Append an event for today (see ``add_event``) and return it."""
+        return self.add_event(Event(self.day, actor, action, target, ok, rule, details))
+
+    def add_event(self, event: Event) -> Event:
+        """Append ``event`` to the log, drop what exceeds ``keep_events``; return it.
+
+        Every event goes through here: nothing appends to ``events`` directly.
+        """
         self.events.append(event)
+        if self.keep_events is not None and len(self.events) > self.keep_events:
+            del self.events[: len(self.events) - self.keep_events]
         return event

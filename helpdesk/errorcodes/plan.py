@@ -20,20 +20,15 @@ from flask_babel import ngettext
 from helpdesk.content import ContentLibrary, get_library
 from helpdesk.errorcodes import codes, questionnaire
 from helpdesk.errorcodes.questionnaire import Parsed
-from simulator import RULES, Diagnosis, PlanStep, diagnose, load_account, load_scenario
-
-#: The procedure section of each plan action: (article, section for one target,
-#: section for several). ``remove-addon`` has none: the sources describe no steps.
-PROCEDURES: dict[str, tuple[str, str, str]] = {
-    "change-role": ("remove-users", "convert-admin", "convert-admin"),
-    "disassociate": ("error-1009", "unlink-single", "unlink-multiple"),
-    "delete": ("remove-users", "delete-single", "delete-multiple"),
-    "delete-room": ("remove-rooms", "delete-room", "delete-room"),
-}
-#: Where a step's reason is better explained than by its rule's primary source.
-EXPLAINED_AT: dict[str, tuple[str, str]] = {
-    "delete-room": ("error-1009", "delete-rooms"),
-}
+from simulator import (
+    FIXES,
+    RULES,
+    Diagnosis,
+    PlanStep,
+    diagnose,
+    load_account,
+    load_scenario,
+)
 
 
 @dataclass(frozen=True)
@@ -174,14 +169,19 @@ def _groups(
 
 def _group(run: list[PlanStep], library: ContentLibrary, lang: str) -> PlanGroup:
     first, count = run[0], len(run)
-    link = None
-    if first.action in PROCEDURES:
-        slug, one, several = PROCEDURES[first.action]
-        link = section_link(library, slug, one if count == 1 else several, lang)
-    rule = RULES.get(first.reason)
-    why_at = EXPLAINED_AT.get(first.action) or (
-        (rule.article, rule.section) if rule else None
+    # The procedure and the explanation come from the simulator's one fix table;
+    # an action it does not know falls back to its reason's rule source.
+    fix = FIXES.get(first.action)
+    procedure = fix.procedure(count) if fix else None
+    link = (
+        section_link(library, procedure.article, procedure.section, lang)
+        if procedure
+        else None
     )
+    rule = RULES.get(first.reason)
+    why_at = (fix.why.article, fix.why.section) if fix else None
+    if why_at is None and rule is not None:
+        why_at = (rule.article, rule.section)
     why = section_link(library, *why_at, lang) if why_at else None
     if why is not None and link is not None and why.url == link.url:
         why = None

@@ -20,8 +20,6 @@ from helpdesk.errorcodes import codes, questionnaire
 from helpdesk.errorcodes.codes import KnownCode
 from helpdesk.errorcodes.form import field_messages, form_values
 from helpdesk.errorcodes.plan import (
-    EXPLAINED_AT,
-    PROCEDURES,
     Plan,
     PlanGroup,
     SectionLink,
@@ -33,9 +31,7 @@ from helpdesk.errorcodes.plan import (
 from helpdesk.errorcodes.questionnaire import Parsed
 
 __all__ = [
-    "EXPLAINED_AT",
     "PAGE_FIELDS",
-    "PROCEDURES",
     "SEARCH_LIMIT",
     "CodePage",
     "InvalidAnswers",

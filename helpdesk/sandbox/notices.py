@@ -20,16 +20,6 @@ from helpdesk.sandbox import messages
 from helpdesk.sandbox.wording import describe_change
 from simulator import Account, BulkRefused, CsvRejected, RuleViolation
 
-#: Which article section explains how to clear each kind of 1009 blocker.
-FIX_SECTIONS = {
-    "change-role": ("remove-users", "convert-admin"),
-    "assign-license": ("remove-users", "delete-single"),
-    "disassociate": ("error-1009", "unlink-single"),
-    "delete": ("remove-users", "delete-single"),
-    "delete-room": ("remove-rooms", "delete-room"),
-    "remove-addon": ("error-1009", "solution"),
-}
-
 
 def plain(value: Any) -> Any:
     """Return ``value`` with tuples turned into lists (session JSON)."""
@@ -78,8 +68,8 @@ def blocker_lines(
             sandbox_url = url_for("sandbox.index")
         fixes = []
         for action in plan.get(ident, []):
-            slug, section_id = FIX_SECTIONS[action]
-            fixes.append(section_link(slug, section_id, lang))
+            ref = simulator.FIXES[action].section()
+            fixes.append(section_link(ref.article, ref.section, lang))
         lines.append({"text": text, "sandbox_url": sandbox_url, "fixes": fixes})
     return lines
 

@@ -46,6 +46,9 @@ class DryRun(Generic[T]):
 def dry_run(account: Account, operation: Callable[[Account], T]) -> DryRun[T]:
     """Run a simulator operation on a deep copy of ``account``; save nothing."""
     trial = copy.deepcopy(account)
+    # Keep every event the operation logs: a bounded log would drop the oldest
+    # (an import logs one event per applied row) and shift the slice below.
+    trial.keep_events = None
     before = len(trial.events)
     try:
         result = operation(trial)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from simulator import (
     BulkRefused,
+    BulkTooLarge,
     Status,
     TransferOptions,
     bulk_remove,
     load_scenario,
 )
+from simulator.limits import MAX_BULK_EMAILS
 from tests.simulator.builders import OWNER, account, items, meetings, snapshot, user
 
 
@@ -67,3 +71,38 @@ def test_the_bulk_scenario_has_enough_users_to_practise() -> None:
     assert len(acc.users) >= 25
     statuses = {u.status for u in acc.users}
     assert statuses == {Status.ACTIVE, Status.DEACTIVATED, Status.PENDING}
+
+
+def test_a_selection_over_the_cap_is_refused_before_any_work() -> None:
+    acc = load_scenario("bulk")
+    before = snapshot(acc)
+    emails = [f"u{i}@x.example" for i in range(45_000)]
+    started = time.perf_counter()
+    with pytest.raises(BulkTooLarge) as caught:
+        bulk_remove(acc, OWNER, "delete", emails)
+    assert time.perf_counter() - started < 0.5
+    assert caught.value.to_dict() == {"max": MAX_BULK_EMAILS, "count": 45_000}
+    assert snapshot(acc) == before
+
+
+def test_the_cap_is_checked_before_the_actor() -> None:
+    with pytest.raises(BulkTooLarge):
+        bulk_remove(account(), "ghost@x.example", "delete", ["a@x.example"] * 1001)
+
+
+def test_a_selection_of_exactly_the_cap_is_accepted() -> None:
+    others = [user(f"u{i}@x.example") for i in range(MAX_BULK_EMAILS - 1)]
+    acc = account(*others)
+    emails = [u["email"] for u in others] + ["U0@x.example"]
+    started = time.perf_counter()
+    report = bulk_remove(acc, OWNER, "deactivate", emails)
+    assert time.perf_counter() - started < 10
+    assert len(report.results) == MAX_BULK_EMAILS - 1
+    assert all(u.status is Status.DEACTIVATED for u in acc.users[1:])
+
+
+def test_duplicates_in_the_selection_are_acted_on_once_in_first_order() -> None:
+    acc = account(user("a@x.example"), user("b@x.example"))
+    emails = ["b@x.example", "A@x.example", "B@X.example", "a@x.example"]
+    report = bulk_remove(acc, OWNER, "deactivate", emails)
+    assert [r.email for r in report.results] == ["b@x.example", "A@x.example"]

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from simulator import dump_account, load_account, load_scenario
+from simulator import dump_account, load_scenario, load_state
 from simulator.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,7 +64,7 @@ def test_operations_can_be_saved_and_replayed(tmp_path: Path) -> None:
         "--recordings",
     )
     assert status == 0 and "transferred: m-300, c-300" in text and "w-300" in text
-    account = load_account(json.loads(saved.read_text(encoding="utf-8")))
+    account = load_state(json.loads(saved.read_text(encoding="utf-8")))
     assert not account.has_user("piotr@acme.example")
     status, text = run("--account", str(saved), "clock", "3")
     assert status == 0 and "Clock at day 3" in text

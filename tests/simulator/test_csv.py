@@ -6,6 +6,8 @@ import csv
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator import (
     CsvRejected,
@@ -251,3 +253,42 @@ def test_a_huge_cell_is_echoed_back_cut_to_an_e_mails_length() -> None:
     report = import_csv(acc, OWNER, "deactivate", b"Email\n" + b"x" * 5000 + b"\n")
     assert report.results[0].error == "invalid-email"
     assert len(report.results[0].email) == 254
+
+
+def test_a_cell_over_the_csv_field_limit_is_rejected_as_malformed() -> None:
+    acc = _account()
+    before = snapshot(acc)
+    data = b'Email\n"' + b"a" * (128 * 1024 + 1) + b'"\n'
+    with pytest.raises(CsvRejected) as caught:
+        import_csv(acc, OWNER, "deactivate", data)
+    assert caught.value.reason == "malformed"
+    assert caught.value.params == {"line": 2}
+    assert snapshot(acc) == before
+
+
+@pytest.mark.parametrize("data", [b'""', b";;;\n", b'"";""\r\n;\n'])
+def test_a_file_of_blank_cells_is_rejected_as_empty(data: bytes) -> None:
+    with pytest.raises(CsvRejected) as caught:
+        import_csv(_account(), OWNER, "deactivate", data)
+    assert caught.value.reason == "empty"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ['"', ";", ",", "\t", "\r", "\n", "\x00", "Email", "a@b.example", "é", " "]
+        ),
+        max_size=30,
+    ),
+    st.sampled_from(["utf-8", "utf-16", "cp1250"]),
+)
+def test_any_file_is_imported_or_rejected_cleanly(
+    pieces: list[str], encoding: str
+) -> None:
+    acc = _account()
+    before = snapshot(acc)
+    try:
+        import_csv(acc, OWNER, "deactivate", "".join(pieces).encode(encoding))
+    except CsvRejected:
+        assert snapshot(acc) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from typing import Any
@@ -30,6 +31,7 @@ from simulator import (
     dump_account,
     import_csv,
     load_account,
+    load_state,
     remove_addon,
     sign_in,
     unlink_user,
@@ -143,6 +145,12 @@ def _csv(data: st.DataObject, account: Account) -> bytes:
 
 def _operation(data: st.DataObject, account: Account) -> Callable[[], object]:
     """Draw one operation, by a random actor, on a random target."""
+    operation = _operation_on(data, account)
+    return lambda: operation(account)
+
+
+def _operation_on(data: st.DataObject, account: Account) -> Callable[[Account], object]:
+    """Draw one operation (chosen from ``account``) to run on any copy of it."""
     # Mostly the owner acts on someone else, so that operations often go through.
     actor = data.draw(
         st.one_of(st.just(OWNER), st.sampled_from(_emails(account))), label="actor"
@@ -175,44 +183,44 @@ def _operation(data: st.DataObject, account: Account) -> Callable[[], object]:
     )
     if kind == "role":
         role = data.draw(st.sampled_from(list(Role)))
-        return lambda: change_role(account, actor, target, role)
+        return lambda acc: change_role(acc, actor, target, role)
     if kind == "license":
         lic = data.draw(st.sampled_from([None, "licensed", "basic"]))
         web = data.draw(st.sampled_from([None, True, False]))
-        return lambda: assign_license(account, actor, target, lic, web)
+        return lambda acc: assign_license(acc, actor, target, lic, web)
     if kind == "deactivate":
-        return lambda: deactivate_user(account, actor, target)
+        return lambda acc: deactivate_user(acc, actor, target)
     if kind == "activate":
-        return lambda: activate_user(account, actor, target)
+        return lambda acc: activate_user(acc, actor, target)
     if kind in ("unlink", "delete"):
         transfer = _transfer(data, account)
         remove = unlink_user if kind == "unlink" else delete_user
-        return lambda: remove(account, actor, target, transfer)
+        return lambda acc: remove(acc, actor, target, transfer)
     if kind == "room":
         room = data.draw(st.sampled_from(["r0", "r1", "r9"]))
-        return lambda: delete_room(account, actor, room)
+        return lambda acc: delete_room(acc, actor, room)
     if kind == "addon":
         addon = data.draw(st.sampled_from(["a", "b", "large-meetings"]))
-        return lambda: remove_addon(account, actor, addon)
+        return lambda acc: remove_addon(acc, actor, addon)
     if kind == "settings":
         days = data.draw(st.sampled_from([None, 0, 1, 5, 30, 400]))
         notify = data.draw(st.booleans())
-        return lambda: update_settings(account, actor, days, notify)
+        return lambda acc: update_settings(acc, actor, days, notify)
     if kind == "clock":
         days = data.draw(st.integers(0, 40))
-        return lambda: advance_clock(account, days)
+        return lambda acc: advance_clock(acc, days)
     if kind == "sign-in":
-        return lambda: sign_in(account, target)
+        return lambda acc: sign_in(acc, target)
     if kind == "accept":
-        return lambda: accept_invitation(account, actor)
+        return lambda acc: accept_invitation(acc, actor)
     if kind == "bulk":
         action = data.draw(st.sampled_from(["deactivate", "disassociate", "delete"]))
         emails = data.draw(st.lists(st.sampled_from(_emails(account)), max_size=4))
         transfer = _transfer(data, account)
-        return lambda: bulk_remove(account, actor, action, emails, transfer)
+        return lambda acc: bulk_remove(acc, actor, action, emails, transfer)
     action = data.draw(st.sampled_from(["deactivate", "disassociate", "delete", "x"]))
     body = _csv(data, account)
-    return lambda: import_csv(account, actor, action, body)
+    return lambda acc: import_csv(acc, actor, action, body)
 
 
 REFUSALS = (RuleViolation, LookupError, BulkRefused, CsvRejected, ValueError)
@@ -250,7 +258,7 @@ def _check_invariants(account: Account, ever: set[str]) -> None:
 @given(accounts())
 def test_a_random_valid_account_round_trips(data: dict[str, Any]) -> None:
     account = load_account(data)
-    assert load_account(json.loads(json.dumps(dump_account(account)))) == account
+    assert load_state(json.loads(json.dumps(dump_account(account)))) == account
 
 
 @FAST
@@ -259,6 +267,9 @@ def test_random_operations_keep_every_invariant(
     data_json: dict[str, Any], data: st.DataObject
 ) -> None:
     account = load_account(data_json)
+    # "Nothing is lost silently" reads deletions back from the event log, so this
+    # test keeps the whole log; that the bounded log is its tail is tested below.
+    account.keep_events = None
     ever = {i for u in account.users for i in u.items().ids()}
     for _ in range(data.draw(st.integers(1, 8), label="steps")):
         operation = _operation(data, account)
@@ -268,7 +279,7 @@ def test_random_operations_keep_every_invariant(
         except REFUSALS:
             assert dump_account(account) == before, "a refusal changed the account"
         _check_invariants(account, ever)
-    assert load_account(json.loads(json.dumps(dump_account(account)))) == account
+    assert load_state(json.loads(json.dumps(dump_account(account)))) == account
 
 
 @FAST
@@ -277,6 +288,7 @@ def test_the_diagnosis_plan_always_clears_error_1009(
     data_json: dict[str, Any], data: st.DataObject
 ) -> None:
     account = load_account(data_json)
+    account.keep_events = None  # the invariants read deletions from the whole log
     for _ in range(data.draw(st.integers(0, 4), label="steps")):
         try:
             _operation(data, account)()
@@ -287,3 +299,27 @@ def test_the_diagnosis_plan_always_clears_error_1009(
     assert accept_invitation(account, OWNER).ok
     assert account.invitation_accepted
     _check_invariants(account, ever)
+
+
+@FAST
+@given(accounts(), st.data(), st.integers(0, 4))
+def test_a_bounded_event_log_is_the_tail_of_the_whole_log(
+    data_json: dict[str, Any], data: st.DataObject, keep: int
+) -> None:
+    whole = load_account(data_json)
+    whole.keep_events = None
+    bounded = copy.deepcopy(whole)
+    bounded.keep_events = keep
+    for _ in range(data.draw(st.integers(1, 8), label="steps")):
+        operation = _operation_on(data, whole)
+        outcomes = []
+        for acc in (whole, bounded):
+            try:
+                operation(acc)
+                outcomes.append("done")
+            except REFUSALS as refusal:
+                outcomes.append(type(refusal).__name__)
+        assert outcomes[0] == outcomes[1], "trimming the log changed an outcome"
+        assert len(bounded.events) <= keep
+        assert bounded.events == whole.events[max(0, len(whole.events) - keep) :]
+        assert dump_account(bounded, events=False) == dump_account(whole, events=False)
