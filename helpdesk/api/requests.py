@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 
 from helpdesk.errorcodes import codes
 from helpdesk.sandbox import messages
-from helpdesk.sandbox.errors import SandboxError
-from simulator import TransferOptions
+from helpdesk.sandbox.errors import SandboxError, invalid_input
+from simulator import TransferOptions, has_invisible
 
 MAX_JSON_BYTES = 1024 * 1024
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -228,6 +228,8 @@ def transfer_options(
 ) -> TransferOptions:
     """Return the transfer options in ``source``, reading each flag with ``flag``."""
     email = source.get("transfer_email") or None
+    if email is not None:
+        checked_email(email, "transfer_email")
     return TransferOptions(
         email,
         meetings=flag("transfer_meeting"),
@@ -239,10 +241,31 @@ def transfer_options(
 # --- headers and uploads -----------------------------------------------------------
 
 
+def checked_email(value: str, field: str) -> str:
+    """Return an e-mail the client named, refusing invisible characters.
+
+    A control or format character (``\u0000``, a zero-width space, a bidi
+    override) would make two addresses look alike.
+
+    :raise SandboxError: 400 ``invalid-input`` naming ``field``.
+    """
+    if has_invisible(value):
+        raise invalid_input(field, "invalid-email", reason="invisible-character")
+    return value
+
+
+def refuse_invisible_path_emails(
+    endpoint: str | None, values: dict[str, Any] | None
+) -> None:
+    """Refuse a URL whose ``<email>`` has an invisible character (a 400)."""
+    if values and isinstance(values.get("email"), str):
+        checked_email(values["email"], "email")
+
+
 def actor() -> str | None:
     """Return the acting user from ``X-Sandbox-Actor`` (``None``: the owner)."""
     value = request.headers.get(ACTOR_HEADER, "").strip()
-    return value or None
+    return checked_email(value, ACTOR_HEADER) or None
 
 
 def upload() -> bytes:

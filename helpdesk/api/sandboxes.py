@@ -42,11 +42,13 @@ from helpdesk.api.blueprint import bp
 from helpdesk.api.requests import (
     RequestProblem,
     actor,
+    checked_email,
     error_code_arg,
     json_body,
     missing,
     query_args,
     query_flag,
+    refuse_invisible_path_emails,
     required_arg,
     transfer_options,
     unknown_field,
@@ -58,6 +60,8 @@ from helpdesk.sandbox.errors import rule_status as rule_status  # re-exported
 from helpdesk.sandboxes import create_sandbox as create_new_sandbox
 from helpdesk.sandboxes import sandboxes
 from simulator import Event, ImportReport
+
+bp.url_value_preprocessor(refuse_invisible_path_emails)
 
 # --- rendering ---------------------------------------------------------------------
 
@@ -195,8 +199,9 @@ def bulk_action(sandbox_id: str) -> dict[str, Any]:
         required=("action", "emails"),
     )
     transfer = transfer_options(body, lambda key: bool(body.get(key, False)))
+    emails = [checked_email(e, "emails") for e in body["emails"]]
     report = sandboxes().bulk_action(
-        sandbox_id, body["action"], body["emails"], transfer, actor=actor()
+        sandbox_id, body["action"], emails, transfer, actor=actor()
     )
     return {
         "action": report.action,

@@ -128,7 +128,8 @@ def invalid_input(field: str, problem: str, **params: Any) -> SandboxError:
     """Return the 400 for a value the caller sent: ``field`` names it.
 
     Problems: ``invalid-value`` (``allowed``), ``out-of-range`` (``min``,
-    ``max``), ``missing``, ``invalid-email``.
+    ``max``), ``missing``, ``too-many`` (``max``, ``count``), ``invalid-email``
+    (``reason``: a problem of :func:`simulator.email_problem`).
     """
     return SandboxError(
         "invalid-input",
@@ -179,6 +180,8 @@ def from_simulator(error: Exception) -> SandboxError | None:
             params={**error.params, "field": error.field},
             field=f"account.{error.field}",
         )
+    if isinstance(error, simulator.BulkTooLarge):
+        return invalid_input("emails", "too-many", max=error.max, count=error.count)
     if isinstance(error, simulator.CsvRejected):
         return SandboxError(
             "invalid-csv",

@@ -403,6 +403,17 @@ ACCOUNT_MESSAGES: dict[str, Wording] = {
         "%(field)s: the account owner must be active.", field=p["field"]
     ),
     "too-deep": lambda p: _("%(field)s is nested too deeply.", field=p["field"]),
+    "invisible-character": lambda p: _(
+        "%(field)s contains an invisible character (%(character)s).",
+        field=p["field"],
+        character=p.get("character", "?"),
+    ),
+    "confusable": lambda p: _(
+        "%(field)s looks the same as %(other)s: e-mail addresses and domains "
+        "must be told apart at a glance.",
+        field=p["field"],
+        other=p.get("other", "?"),
+    ),
     "license-pool": lambda p: _(
         "%(field)s: %(assigned)s licenses are assigned but the account has only "
         "%(pool)s.",
@@ -444,6 +455,11 @@ CSV_MESSAGES: dict[str, Wording] = {
     "bad-action": lambda p: _(
         "Choose an action: %(allowed)s.", allowed=_listed(p, "allowed")
     ),
+    "malformed": lambda p: _(
+        "The CSV file could not be read at line %(line)s: check its quotes, or a "
+        "cell that is too long.",
+        line=p.get("line", "?"),
+    ),
 }
 
 
@@ -481,6 +497,8 @@ INPUT_MESSAGES: dict[str, Wording] = {
     "invalid-value": _invalid_value,
     "out-of-range": _out_of_range,
     "missing": _missing,
+    "too-many": ACCOUNT_MESSAGES["too-many"],
+    "invalid-email": ACCOUNT_MESSAGES["invalid-email"],
 }
 
 

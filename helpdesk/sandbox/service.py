@@ -38,6 +38,7 @@ from simulator import (
     TransferOptions,
     dump_account,
     load_account,
+    load_state,
     log_refusal,
 )
 
@@ -109,7 +110,7 @@ class Sandbox:
 def _sandbox(record: SandboxRecord) -> Sandbox:
     return Sandbox(
         record.id,
-        load_account(record.account),
+        load_state(record.account),
         dt.datetime.fromtimestamp(record.created, dt.UTC),
         dt.datetime.fromtimestamp(record.last_used, dt.UTC),
     )
@@ -206,9 +207,8 @@ class SandboxService:
         """
         data = dump_account(account)
         # A state that would not load again would lock the sandbox; refuse it.
-        load_account(data)
-        without_events = {k: v for k, v in data.items() if k != "events"}
-        size = len(dumps(without_events).encode("utf-8"))
+        load_state(data)
+        size = len(dumps(dump_account(account, events=False)).encode("utf-8"))
         if size > self.limits.max_account_bytes:
             raise errors.too_large(size, self.limits.max_account_bytes)
         return data
@@ -249,14 +249,14 @@ class SandboxService:
 
         def compute(record: SandboxRecord) -> tuple[dict[str, Any], T | SandboxError]:
             data = record.account
-            account = load_account(data)
+            account = load_state(data)
             acting = _acting(account, actor)
             try:
                 result: T | SandboxError = _simulated(lambda: op(account, acting))
             except errors.RuleRefusal as refusal:
                 # The simulator refuses before changing anything; start from the
                 # stored account anyway so that only the refusal is saved.
-                account = load_account(data)
+                account = load_state(data)
                 log_refusal(
                     account,
                     (log_actor or acting)[:MAX_TARGET],
@@ -266,7 +266,7 @@ class SandboxService:
                 )
                 result = refusal
             except errors.BulkRefusal as refused:
-                account = load_account(data)
+                account = load_state(data)
                 for item in refused.results:
                     if item.violation is not None:
                         log_refusal(
