@@ -13,18 +13,15 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import textwrap
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).parent / "gunicorn"
+from serving import free_port, start, stop
+
 URLS = (
     "/en/",
     "/nl/articles/error-1009",
@@ -33,40 +30,6 @@ URLS = (
     "/nl/errors/1009",
     "/api/v1/search?q=unlink&lang=en",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start(
-    app: str, port: int, env: dict[str, str], workers: int
-) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [
-            str(GUNICORN),
-            "--log-level",
-            "warning",
-            "-w",
-            str(workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            app,
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit(f"server on port {port} did not start")
 
 
 def hammer(
@@ -157,11 +120,9 @@ def main() -> None:
                         f" | {base_rate / rate:5.1f}x"
                     )
             finally:
-                static.terminate()
-                static.wait()
+                stop(static)
         finally:
-            app.terminate()
-            app.wait()
+            stop(app)
 
 
 if __name__ == "__main__":
