@@ -1,5 +1,5 @@
 """``python -m helpdesk``: the same commands as the ``helpdesk`` console script."""
 
-from helpdesk.cli import main
+from helpdesk.command import main
 
 main()

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from simulator import limits
+
 #: Every language the site is written in; the first is the fallback.
 LANGUAGES: tuple[str, ...] = ("en", "nl", "pl")
 DEFAULT_LANGUAGE = "en"
@@ -67,10 +69,13 @@ def defaults() -> dict[str, Any]:
         # simulator keeps only the latest events) and what one request may send.
         "SANDBOX_MAX_ACCOUNT_BYTES": 1024 * 1024,
         "SANDBOX_MAX_JSON_BYTES": 1024 * 1024,
-        "SANDBOX_MAX_UPLOAD_BYTES": 1024 * 1024,
-        "SANDBOX_MAX_CLOCK_DAYS": 3650,
-        "SANDBOX_MAX_AUTO_DELETE_DAYS": 365,
-        "SANDBOX_MAX_BULK_EMAILS": 1000,
+        # What the simulator itself bounds (simulator/limits.py, where each is
+        # explained): the web layer refuses the same values, early and in words.
+        # They may be lowered here, never raised above the simulator's.
+        "SANDBOX_MAX_UPLOAD_BYTES": limits.MAX_CSV_BYTES,
+        "SANDBOX_MAX_CLOCK_DAYS": limits.MAX_CLOCK_STEP,
+        "SANDBOX_MAX_AUTO_DELETE_DAYS": limits.MAX_AUTO_DELETE_DAYS,
+        "SANDBOX_MAX_BULK_EMAILS": limits.MAX_BULK_EMAILS,
         "SEARCH_AUTO_BUILD": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -19,8 +19,6 @@ from helpdesk.sandbox import messages
 from helpdesk.sandbox.errors import SandboxError, invalid_input
 from simulator import TransferOptions, has_invisible
 
-MAX_JSON_BYTES = 1024 * 1024
-MAX_UPLOAD_BYTES = 1024 * 1024
 #: Room for the multipart envelope around an upload of the largest allowed size.
 MULTIPART_OVERHEAD = 64 * 1024
 ACTOR_HEADER = "X-Sandbox-Actor"
@@ -98,8 +96,8 @@ def missing(field: str) -> RequestProblem:
     )
 
 
-def _limit(key: str, default: int) -> int:
-    return int(current_app.config.get(key, default))
+def _limit(key: str) -> int:
+    return int(current_app.config[key])
 
 
 # --- JSON bodies -------------------------------------------------------------------
@@ -120,7 +118,7 @@ def json_body(fields: dict[str, str], required: tuple[str, ...] = ()) -> dict[st
             "unsupported-media-type",
             _("Send the body as JSON (Content-Type: application/json)."),
         )
-    limit = _limit("SANDBOX_MAX_JSON_BYTES", MAX_JSON_BYTES)
+    limit = _limit("SANDBOX_MAX_JSON_BYTES")
     if request.content_length is not None and request.content_length > limit:
         raise too_large(limit)
     data = request.get_data(cache=True)
@@ -274,7 +272,7 @@ def upload() -> bytes:
     :raise RequestProblem: 413 over the limit, 415 a body of the wrong type, 400 a
         form without a ``file`` field.
     """
-    limit = _limit("SANDBOX_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES)
+    limit = _limit("SANDBOX_MAX_UPLOAD_BYTES")
     length = request.content_length
     if request.mimetype == "multipart/form-data":
         if length is not None and length > limit + MULTIPART_OVERHEAD:

@@ -12,6 +12,7 @@ adapts them with :func:`from_simulator` at the one place it calls the simulator.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import simulator
@@ -160,34 +161,47 @@ def too_many_sandboxes(retry_after: int) -> SandboxError:
     return SandboxError("too-many-sandboxes", 429, retry_after=retry_after)
 
 
+def _account_error(error: simulator.AccountError) -> SandboxError:
+    return SandboxError(
+        "invalid-account",
+        400,
+        message_id=f"account:{error.problem}",
+        params={**error.params, "field": error.field},
+        field=f"account.{error.field}",
+    )
+
+
+def _csv_rejected(error: simulator.CsvRejected) -> SandboxError:
+    return SandboxError(
+        "invalid-csv",
+        413 if error.reason == "too-large" else 400,
+        message_id=f"csv:{error.reason}",
+        params=error.params,
+        reason=error.reason,
+    )
+
+
+def _bulk_too_large(error: simulator.BulkTooLarge) -> SandboxError:
+    return invalid_input("emails", "too-many", max=error.max, count=error.count)
+
+
+#: Each simulator exception and the refusal it stands for (most specific first).
+ADAPTERS: dict[type[Exception], Callable[[Any], SandboxError]] = {
+    simulator.RuleViolation: RuleRefusal,
+    simulator.BulkRefused: BulkRefusal,
+    simulator.BulkTooLarge: _bulk_too_large,
+    simulator.UnknownUser: lambda e: not_found("user", email=e.email),
+    simulator.UnknownRoom: lambda e: not_found("room", room=e.room_id),
+    simulator.UnknownAddon: lambda e: not_found("addon", addon=e.addon),
+    simulator.AccountError: _account_error,
+    simulator.CsvRejected: _csv_rejected,
+}
+
+
 def from_simulator(error: Exception) -> SandboxError | None:
     """Return the refusal a simulator exception stands for, or ``None``."""
-    if isinstance(error, simulator.RuleViolation):
-        return RuleRefusal(error)
-    if isinstance(error, simulator.BulkRefused):
-        return BulkRefusal(error)
-    if isinstance(error, simulator.UnknownUser):
-        return not_found("user", email=error.email)
-    if isinstance(error, simulator.UnknownRoom):
-        return not_found("room", room=error.room_id)
-    if isinstance(error, simulator.UnknownAddon):
-        return not_found("addon", addon=error.addon)
-    if isinstance(error, simulator.AccountError):
-        return SandboxError(
-            "invalid-account",
-            400,
-            message_id=f"account:{error.problem}",
-            params={**error.params, "field": error.field},
-            field=f"account.{error.field}",
-        )
-    if isinstance(error, simulator.BulkTooLarge):
-        return invalid_input("emails", "too-many", max=error.max, count=error.count)
-    if isinstance(error, simulator.CsvRejected):
-        return SandboxError(
-            "invalid-csv",
-            413 if error.reason == "too-large" else 400,
-            message_id=f"csv:{error.reason}",
-            params=error.params,
-            reason=error.reason,
-        )
+    for kind in type(error).__mro__:
+        adapt = ADAPTERS.get(kind)
+        if adapt is not None:
+            return adapt(error)
     return None

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import url_for
+from flask_babel import format_number
 from flask_babel import gettext as _
 
 import simulator
@@ -121,7 +122,7 @@ def word_notice(kind: str, data: dict[str, Any], account: Account) -> dict[str, 
         lines = describe_change(data["change"], account)
         out["text"], out["lines"] = (lines[0], lines[1:]) if lines else ("", [])
     elif code == "text":
-        out["text"] = NOTICE_TEXTS[data["key"]]()
+        out["text"] = NOTICE_TEXTS[data["key"]](data)
     elif code == "expired":
         out["text"] = _(
             "Your sandbox had expired. This is a fresh one from the error 1009 "
@@ -135,24 +136,30 @@ def word_notice(kind: str, data: dict[str, Any], account: Account) -> dict[str, 
     return out
 
 
-NOTICE_TEXTS: dict[str, Callable[[], str]] = {
-    "select-users": lambda: _("Select at least one user first."),
-    "bad-days": lambda: _("Enter a whole number of days between 1 and 365."),
-    "bad-clock": lambda: _("Enter a whole number of days between 1 and 3650."),
-    "reset": lambda: _("The sandbox is back to how it started."),
-    "new": lambda: _("A new sandbox was created."),
-    "accepted": lambda: _(
+NOTICE_TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "select-users": lambda p: _("Select at least one user first."),
+    "bad-days": lambda p: _(
+        "Enter a whole number of days between 1 and %(max)s.",
+        max=format_number(p["max"]),
+    ),
+    "bad-clock": lambda p: _(
+        "Enter a whole number of days between 1 and %(max)s.",
+        max=format_number(p["max"]),
+    ),
+    "reset": lambda p: _("The sandbox is back to how it started."),
+    "new": lambda p: _("A new sandbox was created."),
+    "accepted": lambda p: _(
         "The invitation was accepted: you have joined the other account."
     ),
-    "actor": lambda: _("You now act as another user."),
-    "no-file": lambda: _("Choose a CSV file to upload."),
-    "bad-action": lambda: _("Choose an action from the list first."),
-    "guide-unknown": lambda: _("That procedure could not be found."),
-    "guide-started": lambda: _(
+    "actor": lambda p: _("You now act as another user."),
+    "no-file": lambda p: _("Choose a CSV file to upload."),
+    "bad-action": lambda p: _("Choose an action from the list first."),
+    "guide-unknown": lambda p: _("That procedure could not be found."),
+    "guide-started": lambda p: _(
         "A fresh sandbox was set up for this procedure. Follow the steps on the right."
     ),
-    "bad-input": lambda: _("That value is not valid. Nothing was changed."),
-    "too-large": lambda: _(
+    "bad-input": lambda p: _("That value is not valid. Nothing was changed."),
+    "too-large": lambda p: _(
         "This sandbox has grown too large. Reset it or start a new one."
     ),
 }

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import (
     abort,
+    current_app,
     get_flashed_messages,
     redirect,
     render_template,
@@ -25,6 +26,7 @@ from helpdesk.redirects import safe_next
 from helpdesk.sandbox import guide as guides
 from helpdesk.sandbox import messages, service
 from helpdesk.sandbox.notices import word_notice
+from helpdesk.sandbox.service import SandboxLimits
 from helpdesk.sandbox.wording import deactivated_since, describe_change
 from helpdesk.settings import LANGUAGES
 from helpdesk.views.sandbox.state import actor_of, guide_state, guide_steps
@@ -48,6 +50,7 @@ def render(template: str, sandbox: service.Sandbox, **context: Any) -> str:
             s.value: messages.status_label(s.value) for s in simulator.Status
         },
         deactivated_since=deactivated_since,
+        limits=SandboxLimits.from_config(current_app.config),
         **context,
     )
 

@@ -100,8 +100,9 @@ def advance_clock() -> BaseResponse:
     """Move the sandbox clock on by some days; report what fired."""
     days = parse_int(request.form.get("days"))
     page = back_url(url_for("sandbox.index"))
-    if days is None or not 1 <= days <= current_app.config["SANDBOX_MAX_CLOCK_DAYS"]:
-        notice("error", "text", key="bad-clock")
+    most = current_app.config["SANDBOX_MAX_CLOCK_DAYS"]
+    if days is None or not 1 <= days <= most:
+        notice("error", "text", key="bad-clock", max=most)
         return redirect(page)
     return perform(
         lambda svc, sid, actor: svc.advance_clock(sid, days),

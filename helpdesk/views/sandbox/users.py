@@ -73,8 +73,9 @@ def save_advanced() -> BaseResponse:
     notify = request.form.get("notify") == "1"
     days = parse_int(request.form.get("days"))
     page = url_for("sandbox.advanced")
-    if enabled and (days is None or not 1 <= days <= _max_auto_delete_days()):
-        notice("error", "text", key="bad-days")
+    most = _max_auto_delete_days()
+    if enabled and (days is None or not 1 <= days <= most):
+        notice("error", "text", key="bad-days", max=most)
         return redirect(page)
     return perform(
         lambda svc, sid, actor: svc.update_settings(
