@@ -7,6 +7,7 @@ import binascii
 from typing import Any
 
 from flask import Response, abort, redirect, request, url_for
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -191,11 +192,33 @@ def import_results() -> str:
             else:
                 text = messages.row_error_message(str(error), row.get("email", ""))
             rows.append({**row, "text": text})
+    summary = []
+    if latest is not None:
+        details = latest.details
+        total = int(details.get("rows_total", len(rows)))
+        summary.append(
+            ngettext(
+                "%(num)d row was read: %(applied)s applied, %(failed)s not.",
+                "%(num)d rows were read: %(applied)s applied, %(failed)s not.",
+                total,
+                applied=format_number(int(details.get("applied", 0))),
+                failed=format_number(int(details.get("failed", 0))),
+            )
+        )
+        if len(rows) < total:
+            summary.append(
+                ngettext(
+                    "Shown here: %(num)d example row, the ones not applied first.",
+                    "Shown here: %(num)d example rows, the ones not applied first.",
+                    len(rows),
+                )
+            )
     return render(
         "sandbox/import_results.html",
         sandbox,
         section="users",
         latest=latest,
         rows=rows,
+        summary=summary,
         labels=IMPORT_ACTION_LABELS,
     )

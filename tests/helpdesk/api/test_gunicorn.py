@@ -64,6 +64,7 @@ def server(tmp_path: Path, search_index_template: Path) -> Iterator[Server]:
         "HELPDESK_SECRET_KEY": "test-secret",
         "HELPDESK_SANDBOX_CREATE_LIMIT": "1000/minute",
     }
+    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
             str(GUNICORN),
@@ -76,7 +77,7 @@ def server(tmp_path: Path, search_index_template: Path) -> Iterator[Server]:
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     served = Server(port)
     deadline = time.monotonic() + 60
@@ -88,7 +89,9 @@ def server(tmp_path: Path, search_index_template: Path) -> Iterator[Server]:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            raise RuntimeError(process.stderr.read().decode() if process.stderr else "")
+            process.wait()
+            log.close()
+            raise RuntimeError((tmp_path / "gunicorn.log").read_text())
         time.sleep(0.2)
     yield served
     process.terminate()
@@ -96,6 +99,8 @@ def server(tmp_path: Path, search_index_template: Path) -> Iterator[Server]:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait()
+    log.close()
 
 
 def test_concurrent_writes_through_two_workers_lose_no_update(server: Server) -> None:

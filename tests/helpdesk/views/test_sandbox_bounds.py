@@ -191,3 +191,30 @@ def test_a_bulk_selection_over_the_cap_is_cut_to_the_cap(
         query_string={"action": "deactivate", "email": emails[:1500]},
     )
     assert page.status_code == 200
+
+
+SUMMARY = {
+    "en": ("300 rows were read: 0 applied, 300 not.", "Shown here: 10 example rows"),
+    "nl": ("300 rijen zijn gelezen: 0 toegepast, 300 niet.", "10 voorbeeldrijen"),
+    "pl": ("Odczytano 300 wierszy: zastosowano 0, pominięto 300.", "10 przykładowych"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_import_results_count_every_row_and_show_a_few(
+    client: FlaskClient, lang: str
+) -> None:
+    start(client, lang, "bulk")
+    rows = "\n".join(f"ghost{i}@bulk.example" for i in range(300))
+    data = f"Email\n{rows}\n".encode()
+    response = client.post(
+        f"/{lang}/sandbox/import/confirm",
+        data={"action": "deactivate", "data": base64.b64encode(data).decode()},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    body = text(response)
+    read, shown = SUMMARY[lang]
+    assert read in body
+    assert shown in body
+    assert body.count('<tr class="sb-refused">') == 10
