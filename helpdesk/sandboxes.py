@@ -52,12 +52,10 @@ def store_from_config(app: Flask) -> SandboxStore:
 
 def init_app(app: Flask, sandbox_store: SandboxStore | None = None) -> None:
     """Attach a store to the app (the configured one unless given)."""
+    # Each worker thread keeps its store connection between requests: opening
+    # one per request cost more than the request's own queries.
     app.extensions[_EXTENSION_KEY] = sandbox_store or store_from_config(app)
     app.cli.add_command(sandbox_cli)
-
-    @app.teardown_appcontext
-    def close_store(exc: BaseException | None) -> None:
-        app.extensions[_EXTENSION_KEY].close()
 
 
 def store() -> SandboxStore:

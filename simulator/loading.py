@@ -469,8 +469,12 @@ def load_account(data: Any) -> Account:
     return _load(data, stored=False)
 
 
-def load_state(data: Any) -> Account:
+def load_state(data: Any, *, events: bool = True) -> Account:
     """Build an account from what ``dump_account`` wrote (a store), log included.
+
+    With ``events`` false the log is not read (the account starts with an empty
+    one): for callers that only act on the account and keep the stored log as it
+    was, adding what the operation records.
 
     Every event is validated on the way in, so whatever renders the log gets
     only what the simulator could have written: ``day`` an int, ``actor`` and
@@ -481,8 +485,9 @@ def load_state(data: Any) -> Account:
 
     :raise AccountError: as ``load_account``, plus ``events[i]...`` fields.
     """
-    account = _load(data, stored=True)
-    _notified_from_log(account)
+    account = _load(data, stored=True, events=events)
+    if events:
+        _notified_from_log(account)
     return account
 
 
@@ -506,7 +511,7 @@ def _notified_from_log(account: Account) -> None:
                 user.notified.append(day)
 
 
-def _load(data: Any, *, stored: bool) -> Account:
+def _load(data: Any, *, stored: bool, events: bool = True) -> Account:
     top = _mapping(data, "", _TOP_KEYS)
     day = _int(top.get("day", 0), "day", 0, MAX_DAY)
     if "users" not in top:
@@ -529,9 +534,11 @@ def _load(data: Any, *, stored: bool) -> Account:
     addons = _list(top.get("addons", []), "addons", MAX_ADDONS)
     rooms = _list(top.get("rooms", []), "rooms", MAX_ROOMS)
     departed = _list(top.get("departed", []), "departed", MAX_DEPARTED)
-    events = _list(top.get("events", []), "events", MAX_EVENTS) if stored else []
+    logged = _list(top.get("events", []), "events", MAX_EVENTS) if stored else []
+    if not events:
+        logged = []
     # Older stores kept longer logs: read only what the simulator keeps now.
-    first = max(0, len(events) - MAX_EVENTS_KEPT)
+    first = max(0, len(logged) - MAX_EVENTS_KEPT)
     account = Account(
         users=[_user(u, f"users[{i}]", day) for i, u in enumerate(users)],
         managed_domains=[
@@ -546,7 +553,7 @@ def _load(data: Any, *, stored: bool) -> Account:
             top.get("invitation_accepted", False), "invitation_accepted"
         ),
         departed=[_departed(d, f"departed[{i}]") for i, d in enumerate(departed)],
-        events=[_event(events[i], f"events[{i}]") for i in range(first, len(events))],
+        events=[_event(logged[i], f"events[{i}]") for i in range(first, len(logged))],
     )
     _check_account(account)
     return account

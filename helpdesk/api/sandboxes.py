@@ -121,7 +121,7 @@ def get_sandbox(sandbox_id: str) -> dict[str, Any]:
     :raise 404: unknown or expired sandbox.
     """
     query_args(())
-    return service.snapshot(sandboxes().get(sandbox_id).account)
+    return service.snapshot(sandboxes().get(sandbox_id, events=False).account)
 
 
 @bp.get("/sandboxes/<sandbox_id>/users")

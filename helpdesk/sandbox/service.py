@@ -41,6 +41,7 @@ from simulator import (
     load_state,
     log_refusal,
 )
+from simulator.limits import MAX_EVENTS_KEPT
 
 T = TypeVar("T")
 
@@ -107,10 +108,10 @@ class Sandbox:
     last_used: dt.datetime
 
 
-def _sandbox(record: SandboxRecord) -> Sandbox:
+def _sandbox(record: SandboxRecord, *, events: bool = True) -> Sandbox:
     return Sandbox(
         record.id,
-        load_state(record.account),
+        load_state(record.account, events=events),
         dt.datetime.fromtimestamp(record.created, dt.UTC),
         dt.datetime.fromtimestamp(record.last_used, dt.UTC),
     )
@@ -201,17 +202,28 @@ class SandboxService:
         return record
 
     def _checked(self, account: Account) -> dict[str, Any]:
-        """Return the account JSON to commit; refuse one over the size limit.
+        """Return the account JSON to store, log excluded; refuse one too large.
 
         The event log is bounded by the simulator and does not count.
         """
-        data = dump_account(account)
-        # A state that would not load again would lock the sandbox; refuse it.
-        load_state(data)
-        size = len(dumps(dump_account(account, events=False)).encode("utf-8"))
+        data = dump_account(account, events=False)
+        size = len(dumps(data).encode("utf-8"))
         if size > self.limits.max_account_bytes:
             raise errors.too_large(size, self.limits.max_account_bytes)
         return data
+
+    def _with_log(
+        self, stored: dict[str, Any], account: Account, data: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Return ``data`` with the stored log plus what ``account`` recorded.
+
+        Operations load the account without its log (the simulator never reads
+        it) and append to an empty one: the stored events, validated when they
+        were first recorded, are carried over as they are, not parsed again.
+        """
+        recorded = [event.to_dict() for event in account.events]
+        log = [*stored.get("events", []), *recorded]
+        return {**data, "events": log[-MAX_EVENTS_KEPT:]}
 
     def _update(
         self,
@@ -249,14 +261,14 @@ class SandboxService:
 
         def compute(record: SandboxRecord) -> tuple[dict[str, Any], T | SandboxError]:
             data = record.account
-            account = load_state(data)
+            account = load_state(data, events=False)
             acting = _acting(account, actor)
             try:
                 result: T | SandboxError = _simulated(lambda: op(account, acting))
             except errors.RuleRefusal as refusal:
                 # The simulator refuses before changing anything; start from the
                 # stored account anyway so that only the refusal is saved.
-                account = load_state(data)
+                account = load_state(data, events=False)
                 log_refusal(
                     account,
                     (log_actor or acting)[:MAX_TARGET],
@@ -266,7 +278,7 @@ class SandboxService:
                 )
                 result = refusal
             except errors.BulkRefusal as refused:
-                account = load_state(data)
+                account = load_state(data, events=False)
                 for item in refused.results:
                     if item.violation is not None:
                         log_refusal(
@@ -277,7 +289,7 @@ class SandboxService:
                             item.violation,
                         )
                 result = refused
-            return self._checked(account), result
+            return self._with_log(data, account, self._checked(account)), result
 
         result = self._update(sandbox_id, compute)
         if isinstance(result, SandboxError):
@@ -300,17 +312,19 @@ class SandboxService:
             loaded = _simulated(lambda: load_account(account))
         else:
             loaded = scenario_account(scenario or "error-1009")
-        data = self._checked(loaded)
+        data = {**self._checked(loaded), "events": []}
         sandbox_id = self.store.create(data, data)
         return _sandbox(self._record(sandbox_id))
 
-    def get(self, sandbox_id: str) -> Sandbox:
+    def get(self, sandbox_id: str, *, events: bool = True) -> Sandbox:
         """Return the sandbox (and count this as a use).
+
+        With ``events`` false the event log is not read (for a snapshot).
 
         :raise SandboxError: ``unknown-sandbox`` for a malformed, unknown or
             expired id.
         """
-        return _sandbox(self._record(sandbox_id))
+        return _sandbox(self._record(sandbox_id), events=events)
 
     def list_users(
         self, sandbox_id: str, status: str | None = None
@@ -318,7 +332,7 @@ class SandboxService:
         """Return the users' JSON, only those with ``status`` when given."""
         if status is not None:
             _choice("status", status, USER_STATUSES)
-        users = snapshot(self.get(sandbox_id).account)["users"]
+        users = snapshot(self.get(sandbox_id, events=False).account)["users"]
         return [u for u in users if status is None or u["status"] == status]
 
     def reset(self, sandbox_id: str) -> Sandbox:
@@ -575,7 +589,7 @@ class SandboxService:
         :raise SandboxError: ``unknown-code`` for a code the simulator does not
             know.
         """
-        account = self.get(sandbox_id).account
+        account = self.get(sandbox_id, events=False).account
         try:
             return simulator.diagnose(account, code)
         except ValueError as error:

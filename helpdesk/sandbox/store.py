@@ -30,7 +30,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from helpdesk.sandbox.errors import store_busy
@@ -47,14 +47,24 @@ Clock = Callable[[], float]
 
 @dataclass(frozen=True)
 class SandboxRecord:
-    """A stored sandbox: its current and initial account JSON, version and times."""
+    """A stored sandbox: its current and initial account JSON, version and times.
+
+    The initial account is kept as text and parsed only when asked for (a reset):
+    every other operation reads the current account alone.
+    """
 
     id: str
     account: dict[str, Any]
-    initial: dict[str, Any]
+    initial_text: str = field(repr=False)
     version: int
     created: float
     last_used: float
+
+    @property
+    def initial(self) -> dict[str, Any]:
+        """Return the account the sandbox was created with."""
+        data: dict[str, Any] = json.loads(self.initial_text)
+        return data
 
 
 class SandboxStore(Protocol):
@@ -296,7 +306,7 @@ class SQLiteSandboxStore:
         return SandboxRecord(
             sandbox_id,
             json.loads(row[0]),
-            json.loads(row[1]),
+            row[1],
             row[2],
             row[3],
             max(row[4], now),
@@ -409,7 +419,7 @@ class MemorySandboxStore:
         return SandboxRecord(
             sandbox_id,
             json.loads(account),
-            json.loads(initial),
+            initial,
             version,
             created,
             last_used,
