@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from helpdesk import settings
+from helpdesk import settings, storage
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -28,6 +28,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
+        if storage.uses_redis(app.config):
+            raise storage.StoreConfigError(
+                "HELPDESK_SECRET_KEY must be set when sandboxes live in Redis: "
+                "every app server must sign sessions and forms with the same key."
+            )
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
 
     from helpdesk import api, cli, content, errors, i18n, ratelimit, sandboxes, security

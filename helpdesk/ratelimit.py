@@ -1,9 +1,9 @@
 """Rate limits (Flask-Limiter), per client address.
 
-The storage is ``RATELIMIT_STORAGE_URI`` (``HELPDESK_RATELIMIT_STORAGE``; memory
-by default, so each process counts for itself). Limits are strings such as
-``"20/minute;200/hour"``; each app has its own limiter, so test apps never share
-counts.
+The storage is ``RATELIMIT_STORAGE_URI`` (``HELPDESK_RATELIMIT_STORAGE``; by
+default memory with the SQLite store, the sandbox Redis with Redis). Limits are
+strings such as ``"20/minute;200/hour"``; each app has its own limiter, so test
+apps never share counts.
 """
 
 from __future__ import annotations
@@ -16,11 +16,21 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 
+from helpdesk import storage
+
 _EXTENSION_KEY = "helpdesk.ratelimit"
 
 
 def init_app(app: Flask) -> None:
-    """Attach a limiter to the app (no default limits: each area names its own)."""
+    """Attach a limiter to the app (no default limits: each area names its own).
+
+    Its storage follows the sandbox store unless one is configured
+    (:func:`helpdesk.storage.ratelimit_storage`): with Redis, every app server
+    counts in the same place. A storage that fails lets requests through
+    (``RATELIMIT_SWALLOW_ERRORS``) rather than turning them into errors.
+    """
+    app.config["RATELIMIT_STORAGE_URI"] = storage.ratelimit_storage(app.config)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     limiter = Limiter(key_func=get_remote_address)
     limiter.init_app(app)
     app.extensions[_EXTENSION_KEY] = limiter
@@ -38,10 +48,15 @@ def hit(scope: str, limit: str) -> int | None:
     key = get_remote_address()
     items = parse_many(limit)
     strategy = limiter.limiter
-    for item in items:
-        if not strategy.test(item, scope, key):
-            reset, _remaining = strategy.get_window_stats(item, scope, key)
-            return max(1, math.ceil(reset - time.time()))
-    for item in items:
-        strategy.hit(item, scope, key)
+    try:
+        for item in items:
+            if not strategy.test(item, scope, key):
+                reset, _remaining = strategy.get_window_stats(item, scope, key)
+                return max(1, math.ceil(reset - time.time()))
+        for item in items:
+            strategy.hit(item, scope, key)
+    except Exception:  # noqa: BLE001 - a broken counter must not refuse users
+        # The store behind the counts is down: let the request through (the
+        # sandbox store, if it is the same Redis, answers 503 on its own).
+        current_app.logger.warning("rate limit storage unavailable", exc_info=True)
     return None

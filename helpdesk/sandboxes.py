@@ -8,14 +8,13 @@ service itself never touches the app.
 
 from __future__ import annotations
 
-import os
-
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from helpdesk import ratelimit
+from helpdesk import ratelimit, storage
 from helpdesk.sandbox import errors
+from helpdesk.sandbox.redis_store import RedisSandboxStore
 from helpdesk.sandbox.service import Sandbox, SandboxLimits, SandboxService
 from helpdesk.sandbox.store import SandboxStore, SQLiteSandboxStore, StoreLimits
 
@@ -36,17 +35,23 @@ def purge_command() -> None:
 
 
 def store_from_config(app: Flask) -> SandboxStore:
-    """Build the store the app's configuration asks for (SQLite in the instance)."""
+    """Build the store the app's configuration asks for (see helpdesk.storage)."""
     config = app.config
     limits = StoreLimits(
         ttl_seconds=float(config["SANDBOX_TTL_SECONDS"]),
         max_count=int(config["SANDBOX_MAX_COUNT"]),
         max_bytes=int(config["SANDBOX_STORE_MAX_BYTES"]),
     )
+    timeout = float(config["SANDBOX_STORE_TIMEOUT"])
+    if storage.uses_redis(config):
+        return RedisSandboxStore.from_url(
+            storage.redis_url(config),
+            limits,
+            timeout=timeout,
+            prefix=str(config["SANDBOX_REDIS_PREFIX"]),
+        )
     return SQLiteSandboxStore(
-        os.path.join(app.instance_path, "sandboxes.sqlite3"),
-        limits,
-        timeout=float(config["SANDBOX_STORE_TIMEOUT"]),
+        storage.sqlite_path(config, app.instance_path), limits, timeout=timeout
     )
 
 

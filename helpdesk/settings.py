@@ -29,6 +29,8 @@ _ENVIRONMENT = {
     "HELPDESK_SANDBOX_STORE_MAX_BYTES": "SANDBOX_STORE_MAX_BYTES",
     "HELPDESK_SANDBOX_CREATE_LIMIT": "SANDBOX_CREATE_LIMIT",
     "HELPDESK_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
+    "HELPDESK_SANDBOX_STORE": "SANDBOX_STORE",
+    "HELPDESK_REDIS_PASSWORD": "REDIS_PASSWORD",
     # Behind HTTPS, cookies (session, language) are sent over HTTPS only.
     "HELPDESK_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
     # Host names the site answers to; any other Host header is a 400.
@@ -63,8 +65,15 @@ def defaults() -> dict[str, Any]:
         "SANDBOX_STORE_TIMEOUT": 2.0,
         # Sandboxes one client address may create (Flask-Limiter syntax).
         "SANDBOX_CREATE_LIMIT": "30/minute;300/hour",
-        # Memory by default: each process counts for itself.
-        "RATELIMIT_STORAGE_URI": "memory://",
+        # Where sandboxes live: None is SQLite in the instance folder;
+        # "sqlite:///<path>" or "redis://host:port/db" ("rediss://" for TLS).
+        "SANDBOX_STORE": None,
+        # Used when the Redis URL carries none.
+        "REDIS_PASSWORD": None,
+        "SANDBOX_REDIS_PREFIX": "helpdesk:",
+        # None follows the sandbox store: memory (each process counts for
+        # itself) with SQLite, the same Redis with Redis.
+        "RATELIMIT_STORAGE_URI": None,
         # Limits on what one sandbox may hold (its event log does not count: the
         # simulator keeps only the latest events) and what one request may send.
         "SANDBOX_MAX_ACCOUNT_BYTES": 1024 * 1024,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from helpdesk import create_app
 from helpdesk.settings import LANGUAGES, PROJECT_ROOT
+from tests.redis_server import require_redis, running_redis
 
 ARTICLES = PROJECT_ROOT / "articles"
 
@@ -72,3 +74,20 @@ def client(app: Flask) -> FlaskClient:
 def runner(app: Flask) -> FlaskCliRunner:
     """A CLI runner for ``app``'s commands."""
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a real ``redis-server`` shared by the session's tests.
+
+    Tests keep apart by key prefix (:func:`redis_prefix`).
+    """
+    require_redis()
+    with running_redis(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture
+def redis_prefix() -> str:
+    """A key prefix of this test's own in the shared Redis."""
+    return f"test:{uuid.uuid4().hex}:"

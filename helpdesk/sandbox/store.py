@@ -98,8 +98,12 @@ class SandboxStore(Protocol):
         """Return the bytes of account JSON stored, all sandboxes together."""
         ...
 
+    def ping(self) -> bool:
+        """Return whether the store answers (for the readiness check)."""
+        ...
+
     def close(self) -> None:
-        """Release what the current thread holds (called at request teardown)."""
+        """Release what the current thread holds."""
         ...
 
 
@@ -351,6 +355,15 @@ class SQLiteSandboxStore:
             (count,) = conn.execute("SELECT COUNT(*) FROM sandboxes").fetchone()
         return int(count)
 
+    def ping(self) -> bool:
+        """Return whether the database answers a query."""
+        try:
+            with self._db() as conn:
+                conn.execute("SELECT 1").fetchone()
+        except Exception:  # noqa: BLE001 - any failure means "not ready"
+            return False
+        return True
+
     def total_bytes(self) -> int:
         """Return the bytes of account JSON stored, all sandboxes together."""
         with self._db() as conn:
@@ -456,6 +469,10 @@ class MemorySandboxStore:
         """Return the bytes of account JSON stored, all sandboxes together."""
         with self._lock:
             return sum(self._size(i) for i in self._rows)
+
+    def ping(self) -> bool:
+        """The dict always answers."""
+        return True
 
     def close(self) -> None:
         """Nothing to release."""

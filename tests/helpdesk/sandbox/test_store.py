@@ -17,6 +17,7 @@ import pytest
 from flask import Flask
 
 from helpdesk.sandbox.errors import SandboxError
+from helpdesk.sandbox.redis_store import RedisSandboxStore
 from helpdesk.sandbox.store import (
     SANDBOX_ID,
     MemorySandboxStore,
@@ -61,6 +62,8 @@ def memory_store(tmp: Path, clock: Clock, lim: StoreLimits) -> SandboxStore:
 
 
 STORES: dict[str, Factory] = {"memory": memory_store, "sqlite": sqlite_store}
+#: Stores on a server of their own, made from a fixture (see ``make_store``).
+SERVER_STORES = ("redis",)
 
 
 @pytest.fixture
@@ -68,14 +71,25 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture(params=sorted(STORES))
+@pytest.fixture(params=sorted(STORES) + list(SERVER_STORES))
 def make_store(
     request: pytest.FixtureRequest, tmp_path: Path, clock: Clock
 ) -> Iterator[Callable[..., SandboxStore]]:
     made: list[SandboxStore] = []
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        prefix = request.getfixturevalue("redis_prefix")
+
+        def factory(tmp: Path, clock: Clock, lim: StoreLimits) -> SandboxStore:
+            store = RedisSandboxStore.from_url(url, lim, prefix=prefix)
+            store.clock = clock
+            return store
+
+    else:
+        factory = STORES[request.param]
 
     def make(**changes: Any) -> SandboxStore:
-        store = STORES[request.param](tmp_path, clock, limits(**changes))
+        store = factory(tmp_path, clock, limits(**changes))
         made.append(store)
         return store
 
