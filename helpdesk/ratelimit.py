@@ -46,6 +46,8 @@ def hit(scope: str, limit: str) -> int | None:
     if not limiter.enabled:
         return None
     key = get_remote_address()
+    # Apps sharing one storage keep their counts apart by this prefix.
+    scope = f"{current_app.config.get('RATELIMIT_KEY_PREFIX', '')}{scope}"
     items = parse_many(limit)
     strategy = limiter.limiter
     try:

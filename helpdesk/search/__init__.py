@@ -49,6 +49,12 @@ def get_engine() -> SearchEngine:
     return engine
 
 
+def index_ready() -> bool:
+    """Return whether the app has a search index built to answer from."""
+    build = index.current_build(index_root(current_app))
+    return build is not None and build.is_dir()
+
+
 def _article_url(lang: str, slug: str, section: str) -> str:
     return url_for("pages.article", lang_code=lang, slug=slug, _anchor=section)
 
