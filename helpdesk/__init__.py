@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from helpdesk import settings, storage
 
@@ -34,6 +35,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                 "every app server must sign sessions and forms with the same key."
             )
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
+
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # Behind nginx the peer is the proxy: take the client from its headers.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_port=proxies
+        )
 
     from helpdesk import api, cli, content, errors, i18n, ratelimit, sandboxes, security
     from helpdesk.views import errorcodes, health, pages, search

@@ -30,6 +30,7 @@ _ENVIRONMENT = {
     "HELPDESK_SANDBOX_CREATE_LIMIT": "SANDBOX_CREATE_LIMIT",
     "HELPDESK_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
     "HELPDESK_SANDBOX_STORE": "SANDBOX_STORE",
+    "HELPDESK_TRUSTED_PROXIES": "TRUSTED_PROXIES",
     "HELPDESK_REDIS_PASSWORD": "REDIS_PASSWORD",
     # Behind HTTPS, cookies (session, language) are sent over HTTPS only.
     "HELPDESK_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
@@ -40,7 +41,7 @@ _BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE"}
 _LIST_KEYS = {"TRUSTED_HOSTS"}
 _INTEGER_KEYS = {
     "SANDBOX_TTL_SECONDS", "MAX_CONTENT_LENGTH", "SANDBOX_MAX_COUNT",
-    "SANDBOX_STORE_MAX_BYTES",
+    "SANDBOX_STORE_MAX_BYTES", "TRUSTED_PROXIES",
 }  # fmt: skip
 
 
@@ -71,6 +72,9 @@ def defaults() -> dict[str, Any]:
         # Used when the Redis URL carries none.
         "REDIS_PASSWORD": None,
         "SANDBOX_REDIS_PREFIX": "helpdesk:",
+        # How many reverse proxies (nginx) stand in front and set X-Forwarded-*:
+        # the client address (rate limits) and scheme are then read from them.
+        "TRUSTED_PROXIES": 0,
         # None follows the sandbox store: memory (each process counts for
         # itself) with SQLite, the same Redis with Redis.
         "RATELIMIT_STORAGE_URI": None,

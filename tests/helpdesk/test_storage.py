@@ -159,3 +159,33 @@ def test_redis_down_in_the_ui_is_a_503_page_not_a_500(
     assert response.status_code == 503
     assert "Piaskownica jest teraz zajęta." in response.get_data(as_text=True)
     assert int(response.headers["Retry-After"]) > 0
+
+
+def test_behind_a_trusted_proxy_limits_count_per_client_not_per_proxy(
+    app_config: dict[str, object],
+) -> None:
+    app = create_app(
+        {**app_config, "TRUSTED_PROXIES": 1, "SANDBOX_CREATE_LIMIT": "1/minute"}
+    )
+    client = app.test_client()
+
+    def from_client(address: str) -> int:
+        return client.post(
+            API, json={"scenario": "clean"}, headers={"X-Forwarded-For": address}
+        ).status_code
+
+    assert from_client("198.51.100.1") == 201
+    assert from_client("198.51.100.2") == 201
+    assert from_client("198.51.100.1") == 429
+
+
+def test_without_a_trusted_proxy_forwarded_headers_are_ignored(
+    app_config: dict[str, object],
+) -> None:
+    app = create_app({**app_config, "SANDBOX_CREATE_LIMIT": "1/minute"})
+    client = app.test_client()
+    for address, status in (("198.51.100.1", 201), ("198.51.100.2", 429)):
+        response = client.post(
+            API, json={"scenario": "clean"}, headers={"X-Forwarded-For": address}
+        )
+        assert response.status_code == status
