@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -19,14 +18,11 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.processes import free_port, stop
+
+__all__ = ["free_port", "require_redis", "running_redis"]
+
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
-
-
-def free_port() -> int:
-    """Return a TCP port on loopback that nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def require_redis() -> None:
@@ -82,10 +78,4 @@ def running_redis(directory: Path, port: int | None = None) -> Iterator[str]:
         yield url
     finally:
         client.close()
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        stop(process, log)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -23,14 +22,9 @@ from typing import Any
 import pytest
 
 from helpdesk.settings import PROJECT_ROOT
+from tests.processes import free_port, stop
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Server:
@@ -94,13 +88,7 @@ def server(tmp_path: Path, search_index_template: Path) -> Iterator[Server]:
             raise RuntimeError((tmp_path / "gunicorn.log").read_text())
         time.sleep(0.2)
     yield served
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+    stop(process, log)
 
 
 def test_concurrent_writes_through_two_workers_lose_no_update(server: Server) -> None:
