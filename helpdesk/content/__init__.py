@@ -12,13 +12,14 @@ from flask.cli import AppGroup
 from helpdesk.content import freshness
 from helpdesk.content.check import check_content
 from helpdesk.content.library import ContentLibrary, Translation
-from helpdesk.content.model import Article, Section, Step
+from helpdesk.content.model import Article, Origin, Section, Step
 from helpdesk.content.parser import ContentError
 
 __all__ = [
     "Article",
     "ContentError",
     "ContentLibrary",
+    "Origin",
     "Section",
     "Step",
     "Translation",
