@@ -31,7 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
 
     from helpdesk import api, cli, content, errors, i18n, ratelimit, sandboxes, security
-    from helpdesk.views import errorcodes, pages, search
+    from helpdesk.views import errorcodes, feeds, pages, search
     from helpdesk.views import sandbox as sandbox_views
 
     i18n.init_app(app)
@@ -44,7 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(pages.root)
     app.register_blueprint(pages.bp)
-    for area in (search, errorcodes, sandbox_views, api):
+    for area in (search, errorcodes, feeds, sandbox_views, api):
         area.init_app(app)
     return app
 
