@@ -44,7 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         )
 
     from helpdesk import api, cli, content, errors, i18n, ratelimit, sandboxes, security
-    from helpdesk.views import errorcodes, health, pages, search
+    from helpdesk.views import errorcodes, feeds, health, pages, search
     from helpdesk.views import sandbox as sandbox_views
 
     i18n.init_app(app)
@@ -57,7 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(pages.root)
     app.register_blueprint(pages.bp)
-    for area in (search, errorcodes, sandbox_views, api, health):
+    for area in (search, errorcodes, feeds, sandbox_views, api, health):
         area.init_app(app)
     return app
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel import Locale
 from flask import Blueprint, Flask, current_app, g, request, url_for
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 from werkzeug.routing import BuildError
 
 from helpdesk.settings import API_PREFIX, DEFAULT_LANGUAGE, LANGUAGES
@@ -95,6 +96,14 @@ def language_urls() -> dict[str, str]:
     return urls
 
 
+def language_name(code: str) -> str:
+    """Return a language's name in the reader's language ("Engels" for a Dutch reader).
+
+    Babel's CLDR names, as written inside a sentence (Polish lower-case).
+    """
+    return Locale.parse(code).get_display_name(get_locale()) or code
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel with the locale taken from the URL first."""
     babel.init_app(app, locale_selector=current_language)
@@ -106,6 +115,7 @@ def init_app(app: Flask) -> None:
             "LANGUAGE_NAMES": LANGUAGE_NAMES,
             "lang": current_language(),
             "language_urls": language_urls,
+            "language_name": language_name,
         }
 
     @app.after_request

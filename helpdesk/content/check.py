@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpdesk.content.freshness import lock_problems
 from helpdesk.content.library import ContentLibrary
 from helpdesk.content.parser import ContentError
 from helpdesk.settings import LANGUAGES
@@ -99,6 +100,11 @@ def _check_article(
         for link in article.links:
             if not _link_resolves(library, link, slug):
                 problems.append(Problem(where, f"broken internal link '{link}'"))
+    # Outdated translations are not problems (``content status`` lists them);
+    # a lock claiming what cannot be true is.
+    problems.extend(
+        Problem(where, message) for where, message in lock_problems(library, slug)
+    )
     return problems
 
 

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpdesk.content.lock import LOCK_NAME, Lock, read_lock
 from helpdesk.content.model import Article
 from helpdesk.content.parser import ContentError, parse_article
 from helpdesk.settings import LANGUAGES
 
-#: ``(relative path, size, mtime in ns)`` of every content file, sorted.
+#: ``(relative path, size, mtime in ns)`` of every content file and lock, sorted.
 Signature = tuple[tuple[str, int, int], ...]
 
 _SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
@@ -33,9 +34,15 @@ class Translation:
 class ContentLibrary:
     """The parsed articles of a content folder, by slug and language."""
 
-    def __init__(self, articles: dict[str, dict[str, Article]], root: Path):
+    def __init__(
+        self,
+        articles: dict[str, dict[str, Article]],
+        root: Path,
+        locks: dict[str, Lock] | None = None,
+    ):
         self._articles = articles
         self.root = root
+        self._locks = locks or {}
 
     @classmethod
     def load(cls, root: Path, languages: tuple[str, ...] = LANGUAGES) -> ContentLibrary:
@@ -55,7 +62,8 @@ class ContentLibrary:
             except (ContentError, UnicodeDecodeError) as exc:
                 raise ContentError(f"{path.relative_to(root)}: {exc}") from exc
             articles.setdefault(slug, {})[lang] = article
-        return cls(articles, root)
+        locks = {slug: read_lock(root / slug) for slug in articles}
+        return cls(articles, root, locks)
 
     @classmethod
     def load_cached(
@@ -84,6 +92,10 @@ class ContentLibrary:
         """Return the languages an article exists in, in the site's order."""
         present = self._articles.get(slug, {})
         return [lang for lang in LANGUAGES if lang in present]
+
+    def lock(self, slug: str) -> Lock:
+        """Return the article's translation lock (empty when it has no lock file)."""
+        return self._locks.get(slug) or Lock()
 
     def get(self, slug: str, lang: str) -> Article | None:
         """Return one translation exactly, or None."""
@@ -120,9 +132,11 @@ def content_signature(root: Path) -> Signature:
     """Return each content file's path (relative to ``root``), size and mtime.
 
     Any edit, addition or removal changes it: the parse cache and the search index
-    both use it to tell whether the content has changed.
+    both use it to tell whether the content has changed. The translation locks
+    count as content: a sync changes which sections are shown as outdated.
     """
-    stats = ((p, p.stat()) for p in sorted(root.glob("*/*.md")))
+    files = [*root.glob("*/*.md"), *root.glob(f"*/{LOCK_NAME}")]
+    stats = ((p, p.stat()) for p in sorted(files))
     return tuple(
         (p.relative_to(root).as_posix(), st.st_size, st.st_mtime_ns) for p, st in stats
     )

@@ -35,6 +35,14 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """The Zoom article an article was written from: its title, in its language."""
+
+    title: str
+    lang: str
+
+
+@dataclass(frozen=True)
 class Article:
     """One translation of an article."""
 
@@ -48,6 +56,7 @@ class Article:
     sections: tuple[Section, ...]
     error_codes: tuple[int, ...] = ()
     source: str | None = None
+    origin: Origin | None = None
     links: tuple[str, ...] = field(default=(), repr=False)
 
     def section(self, section_id: str) -> Section | None:

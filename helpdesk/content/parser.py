@@ -14,7 +14,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from helpdesk.content.model import Article, Section, Step
+from helpdesk.content.model import Article, Origin, Section, Step
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _HEADING = re.compile(r"^(#{2,3})\s+(.+?)\s*(?:\{([^}]*)\})?\s*$")
@@ -24,7 +24,7 @@ _LOCAL_LINK = re.compile(r"^(?P<slug>[a-z0-9-]+)?#(?P<section>[a-z0-9-]+)$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 REQUIRED_FIELDS = ("title", "summary", "updated")
-KNOWN_FIELDS = {"title", "summary", "updated", "error_codes", "source"}
+KNOWN_FIELDS = {"title", "summary", "updated", "error_codes", "source", "origin"}
 
 
 class ContentError(ValueError):
@@ -64,6 +64,7 @@ def parse_article(
         sections=sections,
         error_codes=tuple(int(code) for code in meta.get("error_codes") or ()),
         source=meta.get("source"),
+        origin=_origin(meta),
         links=links,
     )
 
@@ -102,6 +103,24 @@ def _validate_meta(meta: dict[str, Any], languages: tuple[str, ...]) -> None:
     for name in ("title", "summary"):
         if not isinstance(meta[name], str):
             raise ContentError(f"front matter '{name}' must be text")
+    origin = meta.get("origin")
+    if "origin" in meta and not (
+        isinstance(origin, dict)
+        and set(origin) == {"title", "lang"}
+        and isinstance(origin["title"], str)
+        and origin["title"].strip()
+        and origin["lang"] in languages
+    ):
+        raise ContentError(
+            "front matter 'origin' must be {title: <text>, lang: <language>}"
+        )
+
+
+def _origin(meta: dict[str, Any]) -> Origin | None:
+    origin = meta.get("origin")
+    if origin is None:
+        return None
+    return Origin(title=str(origin["title"]).strip(), lang=str(origin["lang"]))
 
 
 def _split_sections(body: str) -> tuple[list[str], list[_RawSection]]:

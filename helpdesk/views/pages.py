@@ -6,6 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from helpdesk.content import Translation, get_library
+from helpdesk.content.freshness import outdated_sections
 from helpdesk.i18n import current_language, localized_blueprint, negotiate
 
 root = Blueprint("root", __name__)
@@ -34,7 +35,11 @@ def article_list() -> str:
 
 @bp.get("/articles/<slug>")
 def article(slug: str) -> str:
-    """Show one article, falling back to another language with a notice."""
+    """Show one article, falling back to another language with a notice.
+
+    A section whose source changed since it was translated carries a notice
+    linking to the source section.
+    """
     translation = get_translation(slug)
     library = get_library()
     return render_template(
@@ -42,6 +47,7 @@ def article(slug: str) -> str:
         translation=translation,
         article=translation.article,
         available=library.languages(slug),
+        outdated=outdated_sections(library, translation.article),
     )
 
 

@@ -86,3 +86,22 @@ def test_plain_text_has_no_markup():
 def test_invalid_content_is_rejected_with_a_clear_message(broken, message):
     with pytest.raises(ContentError, match=message):
         parse(broken)
+
+
+def test_origin_names_the_zoom_article_and_its_language():
+    article = parse(
+        GOOD.replace("source: en\n", 'source: en\norigin: {title: "X", lang: nl}\n')
+    )
+    assert article.origin is not None
+    assert (article.origin.title, article.origin.lang) == ("X", "nl")
+    assert parse().origin is None
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ['"X"', "{title: X}", "{title: X, lang: de}", '{title: "", lang: nl}',
+     "{title: X, lang: nl, url: y}"],
+)  # fmt: skip
+def test_a_malformed_origin_is_refused(origin):
+    with pytest.raises(ContentError, match="origin"):
+        parse(GOOD.replace("source: en\n", f"source: en\norigin: {origin}\n"))
