@@ -18,6 +18,16 @@ LANG_CONVERTER = "any({}):lang_code".format(", ".join(LANGUAGES))
 #: Each language's name in that language, for the language switcher.
 LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands", "pl": "Polski"}
 
+
+def language_name(code: str, in_language: str | None = None) -> str:
+    """Return the name of language ``code`` in the reader's language (or another).
+
+    For running text ("You are reading the Dutch version"); the language switcher
+    keeps the endonyms of :data:`LANGUAGE_NAMES`.
+    """
+    return str(Locale.parse(code).get_display_name(in_language or current_language()))
+
+
 babel = Babel()
 
 
@@ -113,6 +123,7 @@ def init_app(app: Flask) -> None:
         return {
             "LANGUAGES": LANGUAGES,
             "LANGUAGE_NAMES": LANGUAGE_NAMES,
+            "language_name": language_name,
             "lang": current_language(),
             "language_urls": language_urls,
             "language_name": language_name,

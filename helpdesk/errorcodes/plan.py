@@ -252,7 +252,8 @@ def _instruction(action: str, count: int) -> tuple[str, str]:
             _(
                 "Add-ons on your own, original account block the invitation too. "
                 "Our help articles describe no steps for removing them, and we do "
-                "not guess any: check the add-ons of your own account (not of the "
+                "not guess any (the sandbox's Cancel add-on button only simulates "
+                "the result): check the add-ons of your own account (not of the "
                 "account that invited you) in the Zoom web portal, or ask Zoom "
                 "support."
             ),

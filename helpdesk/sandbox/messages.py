@@ -240,8 +240,9 @@ RULE_MESSAGES: dict[str, Wording] = {
         "return to the pool."
     ),
     "managed-domain": lambda p: _(
-        "%(email)s is on the managed domain %(domain)s and cannot be unlinked; "
-        "delete the user instead.",
+        "%(email)s is on the managed domain %(domain)s and cannot be unlinked. "
+        "If the user has to leave the account, delete them instead: deleting is "
+        "permanent, so transfer their data first.",
         **_params(p, "email", "domain"),
     ),
     "delete-permanent": lambda p: _(

@@ -137,12 +137,16 @@ def describe_event(event: dict[str, Any]) -> str:
             bool(after.get("notify_admins_before_delete")),
         )
     if action == "auto-delete-notice":
-        users = ", ".join(d.get("users", []))
-        return _(
-            "E-mail to %(email)s: %(users)s will be deleted permanently on day "
-            "%(day)s.",
+        listed = [str(u) for u in d.get("users", [])]
+        # One verb for the whole list: plural forms on the number of users.
+        return ngettext(
+            "E-mail to %(email)s: on day %(day)s, %(num)d user will be deleted "
+            "permanently: %(users)s.",
+            "E-mail to %(email)s: on day %(day)s, %(num)d users will be deleted "
+            "permanently: %(users)s.",
+            len(listed),
             email=target,
-            users=users,
+            users=", ".join(listed),
             day=d.get("delete_day", "?"),
         )
     if action == "auto-delete":

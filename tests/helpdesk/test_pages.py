@@ -58,9 +58,9 @@ def test_article_list_counts_articles_with_plurals(client, lang):
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", "November 21, 2026"),
-        ("nl", "21 november 2026"),
-        ("pl", "21 listopada 2026"),
+        ("en", "December 2, 2026"),
+        ("nl", "2 december 2026"),
+        ("pl", "2 grudnia 2026"),
     ],
 )
 def test_updated_date_is_formatted_for_the_locale(client, lang, expected):
@@ -178,6 +178,32 @@ def test_missing_translation_falls_back_with_a_visible_notice(
     assert 'class="notice"' in body
     assert "Ten artykuł nie jest jeszcze dostępny w Twoim języku" in body
     assert '<article class="article" lang="en"' in body
+
+
+@pytest.mark.parametrize(
+    ("lang", "notice", "shown"),
+    [
+        ("en", "You are reading the Dutch version.", "nl"),
+        ("nl", "U leest de versie in het Engels.", "en"),
+        ("pl", "Czytasz wersję językową: angielski.", "en"),
+    ],
+)
+def test_the_fallback_notice_names_the_language_in_the_readers_language(
+    app_config, content_dir: Path, lang: str, notice: str, shown: str
+):
+    from helpdesk import create_app
+
+    for slug in ("remove-rooms", "error-1009"):
+        (content_dir / slug / f"{lang}.md").unlink()
+    app_config["CONTENT_DIR"] = str(content_dir)
+    client = create_app(app_config).test_client()
+    body = client.get(f"/{lang}/errors/1009").get_data(as_text=True)
+    assert notice in body
+    body = client.get(f"/{lang}/articles/remove-rooms").get_data(as_text=True)
+    assert notice in body
+    assert f'<article class="article" lang="{shown}"' in body
+    # The language switcher keeps each language's own name.
+    assert ">Nederlands</a>" in body and ">Polski</a>" in body
 
 
 def test_pages_send_security_headers(client):

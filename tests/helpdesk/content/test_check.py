@@ -69,7 +69,7 @@ def test_broken_internal_link_is_reported(content_dir):
 
 
 def test_invalid_front_matter_is_reported(content_dir):
-    rewrite(content_dir / "error-1009" / "en.md", "updated: 2026-11-21", "updated: x")
+    rewrite(content_dir / "error-1009" / "en.md", "updated: 2026-12-02", "updated: x")
     messages = " ".join(str(p) for p in check_content(content_dir))
     assert "error-1009/en.md" in messages and "updated" in messages
 

@@ -85,7 +85,11 @@ def test_the_grouped_code_redirect_keeps_only_the_fields_the_page_reads(
     ("lang", "title", "own"),
     [
         ("en", "Zoom error code 1009", "not on the account that invited you"),
-        ("nl", "Zoom-foutcode 1009", "niet in het account dat u heeft uitgenodigd"),
+        (
+            "nl",
+            "Zoom-foutcode 1009",
+            "niet in het account dat de uitnodiging heeft verstuurd",
+        ),
         ("pl", "Kod błędu 1009 w Zoom", "a nie na koncie, które Cię zaprosiło"),
     ],
 )

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from flask_babel import force_locale
 
-from helpdesk.sandbox.wording import deactivated_since
+from helpdesk.sandbox.wording import deactivated_since, describe_event
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,60 @@ def test_the_day_a_user_was_deactivated_reads_naturally(
 ) -> None:
     with app.test_request_context(), force_locale(lang):
         assert deactivated_since(day) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "users", "expected"),
+    [
+        (
+            "en",
+            ["a@x.example"],
+            "on day 9, 1 user will be deleted permanently: a@x.example.",
+        ),
+        (
+            "en",
+            ["a@x.example", "b@x.example"],
+            "on day 9, 2 users will be deleted permanently: a@x.example, b@x.example.",
+        ),
+        (
+            "nl",
+            ["a@x.example"],
+            "op dag 9 wordt 1 gebruiker definitief verwijderd: a@x.example.",
+        ),
+        (
+            "nl",
+            ["a@x.example", "b@x.example"],
+            "op dag 9 worden 2 gebruikers definitief verwijderd: "
+            "a@x.example, b@x.example.",
+        ),
+        (
+            "pl",
+            ["a@x.example"],
+            "w dniu 9 zostanie trwale usunięty 1 użytkownik: a@x.example.",
+        ),
+        (
+            "pl",
+            ["a@x.example", "b@x.example"],
+            "w dniu 9 zostaną trwale usunięci 2 użytkownicy: a@x.example, b@x.example.",
+        ),
+        (
+            "pl",
+            [f"u{i}@x.example" for i in range(5)],
+            "w dniu 9 zostanie trwale usuniętych 5 użytkowników: u0@x.example,",
+        ),
+    ],
+)
+def test_the_auto_delete_notice_agrees_with_the_number_of_users(
+    app: Flask, lang: str, users: list[str], expected: str
+) -> None:
+    event = {
+        "day": 2,
+        "actor": "system",
+        "action": "auto-delete-notice",
+        "target": "owner@x.example",
+        "ok": True,
+        "rule": "auto-delete-notice",
+        "details": {"users": users, "delete_day": 9},
+    }
+    with app.test_request_context(), force_locale(lang):
+        assert expected in describe_event(event)

@@ -92,11 +92,11 @@ def test_failed_rows_are_explained_and_the_rest_applied(
     )
     preview = upload(client, data.encode("cp1250"), "delete", "pl")
     page = text(preview)
-    assert "1 wiersz zostanie wykonany." in page
-    assert "2 wiersze się nie powiodą" in page
+    assert "1 wiersz zostanie przetworzony." in page
+    assert "2 wiersze zostaną odrzucone" in page
     assert "nikt@bulk.example" in page
     result = text(confirm(client, preview, "delete", "pl"))
-    assert "1 wiersz wykonany, 2 wiersze nieudane" in result
+    assert "przetworzono 1 wiersz, 2 wiersze z błędem" in result
     account = sandbox_account(app, client)
     assert not account.has_user("anna@freelance.example")
     assert "c-anna" in [r.id for r in account.owner.recordings]
