@@ -106,14 +106,6 @@ def language_urls() -> dict[str, str]:
     return urls
 
 
-def language_name(code: str) -> str:
-    """Return a language's name in the reader's language ("Engels" for a Dutch reader).
-
-    Babel's CLDR names, as written inside a sentence (Polish lower-case).
-    """
-    return Locale.parse(code).get_display_name(get_locale()) or code
-
-
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel with the locale taken from the URL first."""
     babel.init_app(app, locale_selector=current_language)
@@ -126,7 +118,6 @@ def init_app(app: Flask) -> None:
             "language_name": language_name,
             "lang": current_language(),
             "language_urls": language_urls,
-            "language_name": language_name,
         }
 
     @app.after_request
