@@ -6,7 +6,7 @@ from typing import Any
 
 from babel import Locale
 from flask import Blueprint, Flask, current_app, g, request, url_for
-from flask_babel import Babel, get_locale
+from flask_babel import Babel
 from werkzeug.routing import BuildError
 
 from helpdesk.settings import API_PREFIX, DEFAULT_LANGUAGE, LANGUAGES
