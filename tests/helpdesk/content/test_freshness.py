@@ -199,13 +199,17 @@ def test_a_lock_that_cannot_be_true_fails_the_check(
 def test_an_older_synced_version_is_outdated_but_not_a_problem(
     content_dir: Path, runner: FlaskCliRunner, app_config: dict[str, object]
 ) -> None:
-    old = lock_of(content_dir)["translations"]["pl"]["sections"][SECTION]
+    before = lock_of(content_dir)
+    old = before["translations"]["pl"]["sections"][SECTION]
+    known = before["versions"]["en"][SECTION]
     change_a_sentence(content_dir, SLUG, "en", SECTION)
     assert runner.invoke(args=["content", "sync", SLUG, "nl"]).exit_code == 0
     data = lock_of(content_dir)
     assert data["translations"]["pl"]["sections"][SECTION] == old
-    assert data["versions"]["en"][SECTION][0] == old
-    assert len(data["versions"]["en"][SECTION]) == 2
+    # Every version synced before is kept; the new one is added after them.
+    assert data["versions"]["en"][SECTION][: len(known)] == known
+    assert old in known
+    assert len(data["versions"]["en"][SECTION]) == len(known) + 1
     assert problems(content_dir) == []
     library = ContentLibrary.load(content_dir)
     source = library.get(SLUG, "en")

@@ -132,7 +132,7 @@ def test_the_opensearch_description_searches_the_readers_language(
 
 def test_the_opensearch_description_is_localized(client: FlaskClient) -> None:
     nl = parse(client, "/nl/opensearch.xml", "application/opensearchdescription+xml")
-    assert nl.findtext(f"{OPENSEARCH}Description") == "Zoeken in de hulpartikelen"
+    assert nl.findtext(f"{OPENSEARCH}Description") == "Zoeken in de helpartikelen"
 
 
 @pytest.mark.parametrize(
