@@ -31,7 +31,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
 
     from helpdesk import api, cli, content, errors, i18n, ratelimit, sandboxes, security
-    from helpdesk.views import errorcodes, pages, search
+    from helpdesk.contentloop import init_app as init_content_loop
+    from helpdesk.views import errorcodes, feedback, pages, search, staff
     from helpdesk.views import sandbox as sandbox_views
 
     i18n.init_app(app)
@@ -39,12 +40,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     content.init_app(app)
     ratelimit.init_app(app)
     sandboxes.init_app(app)
+    init_content_loop(app)
     errors.init_app(app)
     cli.init_app(app)
 
     app.register_blueprint(pages.root)
     app.register_blueprint(pages.bp)
-    for area in (search, errorcodes, sandbox_views, api):
+    for area in (search, errorcodes, sandbox_views, feedback, staff, api):
         area.init_app(app)
     return app
 
