@@ -10,8 +10,9 @@ MAX_QUERY_LENGTH = 100
 _LETTERS = str.maketrans(
     {"ł": "l", "đ": "d", "ð": "d", "ø": "o", "ħ": "h", "ı": "i", "ŧ": "t", "ŀ": "l"}
 )
-#: Character categories read as a space: separators, controls, format characters.
-_SPACE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
+#: Character categories read as a space: separators (Z*) and "other" (C*): controls,
+#: format characters, surrogates, private use and unassigned code points.
+_SPACE_CATEGORIES = ("Z", "C")
 
 
 def normalize_query(query: str) -> str:
@@ -28,7 +29,7 @@ def normalize_query(query: str) -> str:
     kept = []
     for char in text:
         category = unicodedata.category(char)
-        if category in _SPACE_CATEGORIES:
+        if category.startswith(_SPACE_CATEGORIES):
             kept.append(" ")
         elif not category.startswith("M"):
             kept.append(char)
