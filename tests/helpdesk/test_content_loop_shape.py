@@ -1,0 +1,46 @@
+"""The content loop's services and stores run without Flask; every refusal has words."""
+
+from __future__ import annotations
+
+import grimp
+import pytest
+from flask import Flask
+from flask_babel import force_locale
+
+from helpdesk.feedback.service import REASONS, REFUSALS
+from helpdesk.settings import LANGUAGES
+from helpdesk.views.feedback import MESSAGES, REASON_LABELS
+
+NO_FLASK = (
+    "helpdesk.storage",
+    "helpdesk.feedback.store",
+    "helpdesk.feedback.service",
+    "helpdesk.analytics.normalize",
+    "helpdesk.analytics.store",
+    "helpdesk.analytics.service",
+    "helpdesk.staff.store",
+    "helpdesk.staff.service",
+    "helpdesk.staff.report",
+)
+
+
+@pytest.mark.parametrize("module", NO_FLASK)
+def test_services_and_stores_never_import_flask(module: str) -> None:
+    graph = grimp.build_graph("helpdesk", "simulator", include_external_packages=True)
+    for package in ("flask", "flask_babel", "flask_login"):
+        assert graph.find_shortest_chain(importer=module, imported=package) is None
+
+
+def test_every_refusal_and_reason_has_a_message() -> None:
+    assert set(MESSAGES) == set(REFUSALS)
+    assert tuple(REASON_LABELS) == REASONS
+
+
+@pytest.mark.parametrize("lang", LANGUAGES[1:])
+def test_every_refusal_and_reason_is_translated(app: Flask, lang: str) -> None:
+    with app.test_request_context(), force_locale(lang):
+        for table in (MESSAGES, REASON_LABELS):
+            for key, message in table.items():
+                with force_locale("en"):
+                    english = str(message)
+                assert str(message) != english, (lang, key)
