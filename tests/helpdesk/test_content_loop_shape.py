@@ -44,3 +44,20 @@ def test_every_refusal_and_reason_is_translated(app: Flask, lang: str) -> None:
                 with force_locale("en"):
                     english = str(message)
                 assert str(message) != english, (lang, key)
+
+
+def test_the_content_loop_settings_are_read_from_the_environment() -> None:
+    from helpdesk.settings import defaults, from_environment
+
+    assert defaults()["ANALYTICS_RETENTION_DAYS"] == 90
+    assert from_environment(
+        {
+            "HELPDESK_ANALYTICS_RETENTION_DAYS": "30",
+            "HELPDESK_FEEDBACK_LIMIT": "1/minute",
+            "HELPDESK_STAFF_SIGN_IN_LIMIT": "2/hour",
+        }
+    ) == {
+        "ANALYTICS_RETENTION_DAYS": 30,
+        "FEEDBACK_LIMIT": "1/minute",
+        "STAFF_SIGN_IN_LIMIT": "2/hour",
+    }
