@@ -44,7 +44,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         )
 
     from helpdesk import api, cli, content, errors, i18n, ratelimit, sandboxes, security
-    from helpdesk.views import errorcodes, feeds, health, pages, search
+    from helpdesk.contentloop import init_app as init_content_loop
+    from helpdesk.views import errorcodes, feedback, feeds, health, pages, search, staff
     from helpdesk.views import sandbox as sandbox_views
 
     i18n.init_app(app)
@@ -52,12 +53,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     content.init_app(app)
     ratelimit.init_app(app)
     sandboxes.init_app(app)
+    init_content_loop(app)
     errors.init_app(app)
     cli.init_app(app)
 
     app.register_blueprint(pages.root)
     app.register_blueprint(pages.bp)
-    for area in (search, errorcodes, feeds, sandbox_views, api, health):
+    for area in (
+        search,
+        errorcodes,
+        feeds,
+        sandbox_views,
+        feedback,
+        staff,
+        api,
+        health,
+    ):
         area.init_app(app)
     return app
 

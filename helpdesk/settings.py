@@ -36,12 +36,16 @@ _ENVIRONMENT = {
     "HELPDESK_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
     # Host names the site answers to; any other Host header is a 400.
     "HELPDESK_TRUSTED_HOSTS": "TRUSTED_HOSTS",
+    # The content loop: feedback, search counts, the staff area.
+    "HELPDESK_ANALYTICS_RETENTION_DAYS": "ANALYTICS_RETENTION_DAYS",
+    "HELPDESK_FEEDBACK_LIMIT": "FEEDBACK_LIMIT",
+    "HELPDESK_STAFF_SIGN_IN_LIMIT": "STAFF_SIGN_IN_LIMIT",
 }
 _BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE"}
 _LIST_KEYS = {"TRUSTED_HOSTS"}
 _INTEGER_KEYS = {
     "SANDBOX_TTL_SECONDS", "MAX_CONTENT_LENGTH", "SANDBOX_MAX_COUNT",
-    "SANDBOX_STORE_MAX_BYTES", "TRUSTED_PROXIES",
+    "SANDBOX_STORE_MAX_BYTES", "TRUSTED_PROXIES", "ANALYTICS_RETENTION_DAYS",
 }  # fmt: skip
 
 
@@ -96,6 +100,17 @@ def defaults() -> dict[str, Any]:
         # Flask refuses any other Host (400) before the URL is matched, so a forged
         # Host never reaches a redirect or an external URL. A port is ignored.
         "TRUSTED_HOSTS": list(DEFAULT_TRUSTED_HOSTS),
+        # The content loop (helpdesk/contentloop.py): feedback, search counts and
+        # staff accounts, by default in <instance>/content_loop.sqlite3.
+        "CONTENT_LOOP_DATABASE": None,
+        "CONTENT_LOOP_STORE_TIMEOUT": 2.0,
+        # Search counts older than this many days are dropped by
+        # ``helpdesk analytics purge`` (and never shown).
+        "ANALYTICS_RETENTION_DAYS": 90,
+        # Answers to "Was this helpful?" and staff sign-in attempts one client
+        # address may send (Flask-Limiter syntax).
+        "FEEDBACK_LIMIT": "10/minute;100/day",
+        "STAFF_SIGN_IN_LIMIT": "5/minute;30/hour",
     }
 
 

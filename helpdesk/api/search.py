@@ -8,6 +8,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from helpdesk.api.blueprint import bp
+from helpdesk.contentloop import record_search
 from helpdesk.errors import api_error
 from helpdesk.i18n import negotiate_api_language
 from helpdesk.search import MAX_LIMIT, SearchResult, search
@@ -86,4 +87,8 @@ def search_articles() -> Any:
             _("The page must be a whole number from 1 to %(max)s.", max=MAX_PAGE),
             code="invalid-page",
         )
-    return result_json(search(query, negotiate_api_language(), limit, page))
+    lang = negotiate_api_language()
+    result = search(query, lang, limit, page)
+    if page == 1:
+        record_search(lang, query, result.total)
+    return result_json(result)

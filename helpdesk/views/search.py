@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 
 from helpdesk import search as search_service
+from helpdesk.contentloop import record_search
 from helpdesk.i18n import current_language, localized_blueprint
 
 bp = localized_blueprint("search", __name__)
@@ -33,6 +34,8 @@ def results() -> str:
         result = search_service.search(
             query, current_language(), limit=PAGE_SIZE, page=page
         )
+        if page == 1:
+            record_search(current_language(), query, result.total)
     return render_template(
         "search.html", query=query, result=result, page_size=PAGE_SIZE
     )

@@ -1,0 +1,1 @@
+"""Search analytics: what readers look for, counted per day (no Flask)."""

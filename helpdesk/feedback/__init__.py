@@ -1,0 +1,1 @@
+"""Readers' "Was this helpful?" answers: the store and the service (no Flask)."""

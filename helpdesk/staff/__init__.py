@@ -1,0 +1,1 @@
+"""Accounts of the people who write the articles: the store and the service."""
