@@ -3,8 +3,8 @@
 :func:`build_report` reads the feedback and the search counts it is given (no
 Flask); :func:`table_rows` turns one table into rows for
 :func:`simulator.csv_files.write_csv`, which keeps every cell formula-safe.
-Translation freshness is not part of the report yet: ``helpdesk.content.freshness``
-does not exist on this branch (see ``FRESHNESS_HOOK``).
+The translations table lists the report language's sections that are outdated
+or missing against their source (:mod:`helpdesk.content.freshness`).
 """
 
 from __future__ import annotations
@@ -15,14 +15,18 @@ from dataclasses import dataclass
 
 from helpdesk.analytics import service as analytics
 from helpdesk.analytics.store import QueryCount, SearchCountStore
+from helpdesk.content.freshness import SectionState, State
 from helpdesk.feedback.service import REASONS
 from helpdesk.feedback.store import FeedbackEntry, FeedbackStore, FeedbackSummary
 
 #: The tables of the report, as they are named in CSV download URLs.
-TABLES: tuple[str, ...] = ("feedback", "comments", "top-queries", "zero-results")
-#: Where outdated and missing translations will join the report: a table
-#: "translations" fed by helpdesk.content.freshness once it exists.
-FRESHNESS_HOOK = "translations"
+TABLES: tuple[str, ...] = (
+    "feedback",
+    "comments",
+    "top-queries",
+    "zero-results",
+    "translations",
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Report:
     comments: list[FeedbackEntry]
     top_queries: list[QueryCount]
     zero_results: list[QueryCount]
+    translations: list[SectionState]
 
 
 def build_report(
@@ -42,8 +47,14 @@ def build_report(
     lang: str,
     today: dt.date,
     retention_days: int,
+    freshness: Sequence[SectionState] = (),
 ) -> Report:
-    """Return the feedback, comments, top and zero-result queries of ``lang``."""
+    """Return the feedback, comments, queries and stale translations of ``lang``.
+
+    ``freshness`` is every translated section's state
+    (:func:`helpdesk.content.freshness.status`); only ``lang``'s outdated and
+    missing ones are kept.
+    """
     return Report(
         lang=lang,
         feedback=feedback.summaries(lang),
@@ -52,6 +63,11 @@ def build_report(
         zero_results=analytics.zero_result_queries(
             searches, lang, today, retention_days
         ),
+        translations=[
+            state
+            for state in freshness
+            if state.lang == lang and state.state is not State.UP_TO_DATE
+        ],
     )
 
 
@@ -62,7 +78,8 @@ def table_rows(
 
     ``headers`` maps every column key (``slug``, ``section``, ``yes``, ``no``,
     each reason, ``day``, ``reason``, ``comment``, ``query``, ``searches``,
-    ``zero_results``, ``results``) to its label in the reader's language.
+    ``zero_results``, ``results``, ``source``, ``state`` and ``state:<STATE>``)
+    to its label in the reader's language.
     """
     if table == "feedback":
         columns = ["slug", "section", "yes", "no", *REASONS]
@@ -75,6 +92,12 @@ def table_rows(
         rows = [
             [c.day.isoformat(), c.slug, c.section, c.reason or "", c.comment]
             for c in report.comments
+        ]
+    elif table == "translations":
+        columns = ["slug", "section", "source", "state"]
+        rows = [
+            [t.slug, t.section, t.source, headers[f"state:{t.state.name}"]]
+            for t in report.translations
         ]
     elif table in ("top-queries", "zero-results"):
         columns = ["query", "searches", "zero_results", "results"]

@@ -40,6 +40,7 @@ from flask_login import (
 from werkzeug.wrappers import Response
 
 from helpdesk import ratelimit
+from helpdesk.content import freshness, get_library
 from helpdesk.contentloop import content_loop, retention_days
 from helpdesk.database import StoreUnavailable
 from helpdesk.i18n import LANGUAGE_COOKIE, current_language
@@ -71,6 +72,10 @@ COLUMN_LABELS = {
     "searches": _l("Searches"),
     "zero_results": _l("Searches without results"),
     "results": _l("Results (latest search)"),
+    "source": _l("Source language"),
+    "state": _l("State"),
+    "state:OUTDATED": _l("outdated"),
+    "state:MISSING": _l("missing"),
 }
 
 
@@ -119,7 +124,12 @@ def content_language() -> str:
 def _report(lang: str) -> Report:
     loop = content_loop()
     return build_report(
-        loop.feedback, loop.searches, lang, loop.today(), retention_days()
+        loop.feedback,
+        loop.searches,
+        lang,
+        loop.today(),
+        retention_days(),
+        freshness.status(get_library()),
     )
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -18,11 +19,12 @@ from helpdesk.feedback.store import FeedbackEntry
 from helpdesk.settings import LANGUAGES
 from helpdesk.staff.store import StaffAccount
 from helpdesk.views.staff import safe_next
+from tests.helpdesk.content.test_freshness import change_a_sentence
 
 EMAIL = "ann@example.org"
 PASSWORD = "correct horse battery staple"
 TABLES = ("feedback", "comments", "top-queries", "zero-results")
-PAGES = ["/staff/", *(f"/staff/{table}.csv" for table in TABLES)]
+PAGES = ["/staff/", *(f"/staff/{table}.csv" for table in (*TABLES, "translations"))]
 TITLES = {"en": "Staff area", "nl": "Redactieomgeving", "pl": "Panel redakcji"}
 
 
@@ -435,3 +437,32 @@ def test_analytics_purge_drops_counts_older_than_the_retention(
     app.test_cli_runner().invoke(args=["analytics", "purge"])
     with app.app_context():
         assert content_loop().searches.top_queries("en", dt.date.min) == []
+
+
+TRANSLATION_STATES = {
+    "nl": ("Vertalingen bij te werken", "verouderd", "Engels"),
+    "pl": ("Tłumaczenia do aktualizacji", "nieaktualne", "angielski"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(TRANSLATION_STATES))
+def test_outdated_translations_are_listed_with_links_to_both_versions(
+    app_config: dict[str, object], content_dir: Path, lang: str
+) -> None:
+    change_a_sentence(content_dir, "remove-rooms", "en", "delete-room")
+    app = create_app({**app_config, "CONTENT_DIR": str(content_dir)})
+    client = app.test_client()
+    create_account(app.test_cli_runner())
+    assert sign_in(client).status_code == 303  # type: ignore[attr-defined]
+    page = client.get(f"/staff/?content={lang}&lang={lang}").get_data(as_text=True)
+    heading, state, source = TRANSLATION_STATES[lang]
+    assert heading in page
+    assert f'href="/{lang}/articles/remove-rooms#delete-room"' in page
+    assert 'href="/en/articles/remove-rooms#delete-room" hreflang="en"' in page
+    assert f">{state}<" in page and source in page
+    assert "why-1009" not in page  # only the changed section
+    table = rows(client.get(f"/staff/translations.csv?content={lang}&lang={lang}"))
+    assert table[1] == ["remove-rooms", "delete-room", "en", state]
+    # English is the source: it has nothing to update.
+    english = client.get("/staff/?content=en&lang=en").get_data(as_text=True)
+    assert "Every translated section is up to date." in english
