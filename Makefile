@@ -72,6 +72,7 @@ bench: setup index ## Run the benchmarks in bench/
 	$(PY) bench/search_speed.py
 	$(PY) bench/page_throughput.py
 	$(PY) bench/sandbox_throughput.py
+	$(PY) bench/cluster_throughput.py
 
 clean: ## Remove the venv, compiled catalogs and instance data
 	rm -rf $(VENV) instance translations/*/LC_MESSAGES/*.mo

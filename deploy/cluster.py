@@ -57,9 +57,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def missing_programs() -> list[str]:
+def missing_programs(nginx: bool = True) -> list[str]:
     """Return the system programs the cluster needs that are not installed."""
-    return [p for p in (REDIS_SERVER, NGINX) if not os.access(p, os.X_OK)]
+    needed = (REDIS_SERVER, NGINX) if nginx else (REDIS_SERVER,)
+    return [p for p in needed if not os.access(p, os.X_OK)]
 
 
 def render(template: Path, values: Mapping[str, object]) -> str:
@@ -193,7 +194,9 @@ class Cluster:
     into each app server's instance folder so none has to build it at start-up.
     ``appendonly`` turns on Redis's AOF with ``appendfsync always`` (the tests
     restart Redis and want the sandboxes back). ``env`` adds variables for the app
-    servers (e.g. ``HELPDESK_SANDBOX_CREATE_LIMIT``).
+    servers (e.g. ``HELPDESK_SANDBOX_CREATE_LIMIT``). ``access_logs`` off keeps
+    nginx and gunicorn from logging each request (benchmarks); ``nginx`` off starts
+    Redis and the app servers only.
     """
 
     def __init__(
@@ -210,6 +213,7 @@ class Cluster:
         appendonly: bool = False,
         env: Mapping[str, str] | None = None,
         access_logs: bool = True,
+        nginx: bool = True,
     ) -> None:
         self.root = root.resolve()
         self.host = host
@@ -221,6 +225,7 @@ class Cluster:
         self.appendonly = appendonly
         self.extra_env = dict(env or {})
         self.access_logs = access_logs
+        self.with_nginx = nginx
         self.logs = self.root / "logs"
         self.secret_key = secret_key or self._run_secret_key()
         self.redis: Child | None = None
@@ -303,7 +308,7 @@ class Cluster:
         On failure everything started is stopped before the error is raised.
         """
         self.logs.mkdir(parents=True, exist_ok=True)
-        missing = missing_programs()
+        missing = missing_programs(self.with_nginx)
         if missing:
             raise ClusterError(f"not installed: {', '.join(missing)}")
         try:
@@ -312,7 +317,8 @@ class Cluster:
                 self.apps.append(self._start_app(index))
             for index, app in enumerate(self.apps):
                 wait_ready(app, "127.0.0.1", self.app_ports[index], START_TIMEOUT_S)
-            self._start_nginx()
+            if self.with_nginx:
+                self._start_nginx()
         except BaseException:
             self.stop()
             raise
