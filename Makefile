@@ -9,7 +9,7 @@ WORKERS ?= 2
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint fmt typecheck translations catalogs check-translations index content-check bench clean
+.PHONY: help setup run test lint fmt typecheck translations catalogs check-translations index content-check bench cluster clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ index: setup ## Build the search index (atomically swapped in)
 
 run: setup index ## Serve the site with gunicorn on http://$(HOST):$(PORT)
 	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'helpdesk:create_app()'
+
+cluster: setup index ## Redis, two app servers and nginx in front on http://$(HOST):$(PORT) (Ctrl-C stops all)
+	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) $(PY) deploy/cluster.py
 
 lint: setup ## ruff check + format check
 	$(VENV)/bin/ruff check .
@@ -69,6 +72,7 @@ bench: setup index ## Run the benchmarks in bench/
 	$(PY) bench/search_speed.py
 	$(PY) bench/page_throughput.py
 	$(PY) bench/sandbox_throughput.py
+	$(PY) bench/cluster_throughput.py
 
 clean: ## Remove the venv, compiled catalogs and instance data
 	rm -rf $(VENV) instance translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,1 @@
+"""Deployment: templates for nginx and Redis, and the cluster supervisor."""
