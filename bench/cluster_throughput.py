@@ -51,6 +51,7 @@ from serving import (
     fmt,
     free_port,
     mib,
+    problems,
     reset,
     rss_kib,
     run_wrk,
@@ -212,15 +213,10 @@ class Bench:
         for row in self.rows:
             ratio = row["rps"] / base if base else None
             row["ratio_to_sqlite"] = ratio
-            problems = [
-                f"{code}: {n}"
-                for code, n in sorted(row["statuses"].items())
-                if not code.startswith("2")
-            ] + [f"socket {k}: {n}" for k, n in row["socket_errors"].items()]
             print(
                 f"{row['config']:18} {row['rps']:8.1f} {fmt(row['p50_ms'])}"
                 f" {fmt(row['p99_ms'])} {row['non_2xx']:8d} {fmt(ratio, 9, 2)}"
-                f"  {', '.join(problems) or '-'}"
+                f"  {', '.join(problems(row)) or '-'}"
             )
         print()
         print("memory after each row (VmRSS, MiB)")

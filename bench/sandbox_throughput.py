@@ -69,6 +69,7 @@ from serving import (
     create_sandbox,
     deactivated,
     free_port,
+    problems,
     reset,
     rss_kib,
     run_wrk,
@@ -383,15 +384,10 @@ class Bench:
             hello = self.row("hello", row["connections"])
             ratio = row["rps"] / hello["rps"] if hello and hello["rps"] else None
             row["ratio_to_hello"] = ratio
-            problems = [
-                f"{code}: {n}"
-                for code, n in sorted(row["statuses"].items())
-                if not code.startswith("2")
-            ] + [f"socket {k}: {n}" for k, n in row["socket_errors"].items()]
             print(
                 f"{row['scenario']:18} {row['connections']:5d} {row['rps']:8.1f}"
                 f" {_fmt(row['p50_ms'])} {_fmt(row['p99_ms'])} {row['non_2xx']:8d}"
-                f" {_fmt(ratio, 8, 2)}  {', '.join(problems) or '-'}"
+                f" {_fmt(ratio, 8, 2)}  {', '.join(problems(row)) or '-'}"
             )
         for connections, bulk in self.bulk.items():
             print(

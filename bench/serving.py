@@ -417,3 +417,12 @@ def fmt(value: float | None, width: int = 8, digits: int = 1) -> str:
 
 def mib(kib: int | None) -> str:
     return "?" if kib is None else f"{kib / 1024:.0f}"
+
+
+def problems(row: dict[str, Any]) -> list[str]:
+    """Return a measured row's non-2xx statuses and socket errors, as counts."""
+    return [
+        f"{code}: {n}"
+        for code, n in sorted(row["statuses"].items())
+        if not code.startswith("2")
+    ] + [f"socket {kind}: {n}" for kind, n in row["socket_errors"].items()]
