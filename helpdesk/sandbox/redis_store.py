@@ -85,9 +85,25 @@ return evicted
 """
 )
 
-# ARGV: prefix, id, account, version, now, cutoff, ttl_ms -> 1 saved, 0 not
-_COMMIT = """
+# Whether another writer's live claim (value "token|until") holds the sandbox.
+_CLAIMED = """
+local function claimed_by_other(prefix, id, token, now)
+  local held = redis.call('GET', prefix .. 'claim:' .. id)
+  if not held then return false end
+  local sep = string.find(held, '|', 1, true)
+  local holder = string.sub(held, 1, sep - 1)
+  local ends = tonumber(string.sub(held, sep + 1))
+  return ends >= tonumber(now) and holder ~= token
+end
+"""
+
+# ARGV: prefix, id, account, version, now, cutoff, ttl_ms, claim token ('' none)
+# -> 1 saved, 0 not
+_COMMIT = (
+    _CLAIMED
+    + """
 local prefix, id, account = ARGV[1], ARGV[2], ARGV[3]
+if claimed_by_other(prefix, id, ARGV[8], ARGV[5]) then return 0 end
 local key = prefix .. 'sb:' .. id
 local current = redis.call('HMGET', key, 'version', 'last_used')
 if not current[1] or tonumber(current[1]) ~= tonumber(ARGV[4]) then return 0 end
@@ -101,6 +117,28 @@ redis.call('ZADD', prefix .. 'lru', ARGV[5], id)
 redis.call('HSET', prefix .. 'sizes', id, size)
 redis.call('INCRBY', prefix .. 'bytes', size - old)
 return 1
+"""
+)
+
+# ARGV: prefix, id, token, now, until, ms -> 1 held, 0 held by another
+_CLAIM = (
+    _CLAIMED
+    + """
+if claimed_by_other(ARGV[1], ARGV[2], ARGV[3], ARGV[4]) then return 0 end
+local key = ARGV[1] .. 'claim:' .. ARGV[2]
+redis.call('SET', key, ARGV[3] .. '|' .. ARGV[5], 'PX', ARGV[6])
+return 1
+"""
+)
+
+# ARGV: prefix, id, token: delete the claim if this token holds it
+_RELEASE = """
+local key = ARGV[1] .. 'claim:' .. ARGV[2]
+local held = redis.call('GET', key)
+if held and string.sub(held, 1, #ARGV[3] + 1) == ARGV[3] .. '|' then
+  redis.call('DEL', key)
+end
+return 0
 """
 
 # ARGV: prefix, id, now, ttl_ms: count this as a use (only if it still exists)
@@ -136,6 +174,8 @@ class RedisSandboxStore:
         self._commit = client.register_script(_COMMIT)
         self._touch = client.register_script(_TOUCH)
         self._purge = client.register_script(_PURGE)
+        self._claim = client.register_script(_CLAIM)
+        self._release = client.register_script(_RELEASE)
 
     @classmethod
     def from_url(
@@ -226,8 +266,14 @@ class RedisSandboxStore:
             last_used,
         )
 
-    def commit(self, sandbox_id: str, account: dict[str, Any], version: int) -> bool:
-        """Save ``account`` if the sandbox is live and still at ``version``."""
+    def commit(
+        self,
+        sandbox_id: str,
+        account: dict[str, Any],
+        version: int,
+        claim: str | None = None,
+    ) -> bool:
+        """Save ``account`` if the sandbox is live, at ``version`` and not claimed."""
         if not valid_id(sandbox_id):
             return False
         now = self.clock()
@@ -241,9 +287,35 @@ class RedisSandboxStore:
                     repr(now),
                     repr(self._cutoff(now)),
                     self._ttl_ms(),
+                    claim or "",
                 ]
             )
         return bool(saved)
+
+    def claim(self, sandbox_id: str, token: str, seconds: float) -> bool:
+        """Take the sandbox's writer claim for ``token`` if nobody else holds it.
+
+        The claim's end is kept by this store's clock; Redis also expires the
+        key after ``seconds``, so a writer that died frees it.
+        """
+        now = self.clock()
+        with self._redis():
+            held = self._claim(
+                args=[
+                    self.prefix,
+                    sandbox_id,
+                    token,
+                    repr(now),
+                    repr(now + seconds),
+                    max(1, int(seconds * 1000)),
+                ]
+            )
+        return bool(held)
+
+    def release(self, sandbox_id: str, token: str) -> None:
+        """Give the claim back (only the holder's ``token`` can)."""
+        with self._redis():
+            self._release(args=[self.prefix, sandbox_id, token])
 
     def purge_expired(self) -> int:
         """Delete every sandbox idle for longer than the TTL; return how many."""

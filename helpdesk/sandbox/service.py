@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -56,6 +57,13 @@ COMMIT_ATTEMPTS = 16
 #: After losing a race, wait a random time up to this many seconds, doubling.
 RETRY_BACKOFF_SECONDS = 0.002
 RETRY_BACKOFF_MAX_SECONDS = 0.25
+#: After this many lost races a writer claims the sandbox: the others' commits
+#: then fail until it has committed, so one writer cannot be starved.
+CLAIM_AFTER = 3
+#: A claim ends by itself after this long (a writer that died holding one).
+CLAIM_SECONDS = 5.0
+#: How long a writer waits for another's claim to end before answering busy.
+CLAIM_WAIT_SECONDS = 3.0
 
 ROLES = ("admin", "member")
 LICENSES = ("licensed", "basic")
@@ -233,17 +241,44 @@ class SandboxService:
         """Commit ``compute(record)`` with a compare-and-swap on the version.
 
         ``compute`` returns the new account JSON (``None``: nothing to save) and
-        the result; it runs again on the fresh state after a lost race.
+        the result; it runs again on the fresh state after a lost race. After
+        :data:`CLAIM_AFTER` lost races the writer claims the sandbox, so that
+        the other writers' commits wait for its own.
         """
-        for attempt in range(COMMIT_ATTEMPTS):
-            record = self._record(sandbox_id)
-            data, result = compute(record)
-            if data is None or self.store.commit(sandbox_id, data, record.version):
-                return result
-            # Jittered exponential backoff, so that racing writers spread out.
-            ceiling = RETRY_BACKOFF_SECONDS * 2**attempt
-            time.sleep(random.uniform(0, min(ceiling, RETRY_BACKOFF_MAX_SECONDS)))
+        claim: str | None = None
+        try:
+            for attempt in range(COMMIT_ATTEMPTS):
+                if attempt == CLAIM_AFTER:
+                    claim = self._claim(sandbox_id)
+                record = self._record(sandbox_id)
+                data, result = compute(record)
+                if data is None or self.store.commit(
+                    sandbox_id, data, record.version, claim
+                ):
+                    return result
+                if claim is None:
+                    # Jittered exponential back-off, so racing writers spread out.
+                    ceiling = RETRY_BACKOFF_SECONDS * 2**attempt
+                    time.sleep(
+                        random.uniform(0, min(ceiling, RETRY_BACKOFF_MAX_SECONDS))
+                    )
+        finally:
+            if claim is not None:
+                self.store.release(sandbox_id, claim)
         raise errors.store_busy(1)
+
+    def _claim(self, sandbox_id: str) -> str:
+        """Wait for the sandbox's writer claim and return its token.
+
+        :raise SandboxError: ``store-busy`` when another writer keeps it.
+        """
+        token = secrets.token_hex(16)
+        deadline = time.monotonic() + CLAIM_WAIT_SECONDS
+        while not self.store.claim(sandbox_id, token, CLAIM_SECONDS):
+            if time.monotonic() > deadline:
+                raise errors.store_busy(1)
+            time.sleep(random.uniform(0.001, 0.005))
+        return token
 
     def _operate(
         self,

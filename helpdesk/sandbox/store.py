@@ -78,12 +78,33 @@ class SandboxStore(Protocol):
         """Return the live sandbox (counting this as a use), or ``None``."""
         ...
 
-    def commit(self, sandbox_id: str, account: dict[str, Any], version: int) -> bool:
+    def commit(
+        self,
+        sandbox_id: str,
+        account: dict[str, Any],
+        version: int,
+        claim: str | None = None,
+    ) -> bool:
         """Save ``account`` if the sandbox is live and still at ``version``.
 
-        Return whether it was saved; ``False`` means another writer came first
-        (or the sandbox expired): read it again.
+        While another writer's claim on the sandbox is live (:meth:`claim`), only
+        that writer (``claim`` its token) can commit. Return whether it was
+        saved; ``False`` means another writer came first (or the sandbox
+        expired): read it again.
         """
+        ...
+
+    def claim(self, sandbox_id: str, token: str, seconds: float) -> bool:
+        """Take the sandbox's writer claim for ``token`` if nobody else holds it.
+
+        A writer that keeps losing commit races claims the sandbox, so that the
+        others wait for it instead of starving it; a claim ends after
+        ``seconds`` even if it is never released. Return whether it is held.
+        """
+        ...
+
+    def release(self, sandbox_id: str, token: str) -> None:
+        """Give the claim back (only the holder's ``token`` can)."""
         ...
 
     def purge_expired(self) -> int:
@@ -148,6 +169,11 @@ CREATE TABLE IF NOT EXISTS sandboxes (
     last_used REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sandboxes_last_used ON sandboxes (last_used);
+CREATE TABLE IF NOT EXISTS sandbox_claims (
+    id TEXT PRIMARY KEY,
+    token TEXT NOT NULL,
+    until REAL NOT NULL
+);
 """
 _COLUMNS = {"id", "initial", "account", "version", "size", "created", "last_used"}
 
@@ -316,8 +342,14 @@ class SQLiteSandboxStore:
             max(row[4], now),
         )
 
-    def commit(self, sandbox_id: str, account: dict[str, Any], version: int) -> bool:
-        """Save ``account`` if the sandbox is live and still at ``version``."""
+    def commit(
+        self,
+        sandbox_id: str,
+        account: dict[str, Any],
+        version: int,
+        claim: str | None = None,
+    ) -> bool:
+        """Save ``account`` if the sandbox is live, at ``version`` and not claimed."""
         if not valid_id(sandbox_id):
             return False
         text = dumps(account)
@@ -326,19 +358,52 @@ class SQLiteSandboxStore:
             cursor = conn.execute(
                 "UPDATE sandboxes SET account = ?, version = version + 1, "
                 "size = length(CAST(initial AS BLOB)) + ?, last_used = ? "
-                "WHERE id = ? AND version = ? AND last_used >= ?",
-                (text, _size(text), now, sandbox_id, version, self._cutoff(now)),
+                "WHERE id = ? AND version = ? AND last_used >= ? AND NOT EXISTS "
+                "(SELECT 1 FROM sandbox_claims c WHERE c.id = sandboxes.id "
+                "AND c.until >= ? AND c.token IS NOT ?)",
+                (
+                    text,
+                    _size(text),
+                    now,
+                    sandbox_id,
+                    version,
+                    self._cutoff(now),
+                    now,
+                    claim,
+                ),
             )
             return cursor.rowcount == 1
+
+    def claim(self, sandbox_id: str, token: str, seconds: float) -> bool:
+        """Take the sandbox's writer claim for ``token`` if nobody else holds it."""
+        with self._db() as conn:
+            now = self.clock()
+            cursor = conn.execute(
+                "INSERT INTO sandbox_claims (id, token, until) VALUES (?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET token = excluded.token, "
+                "until = excluded.until "
+                "WHERE sandbox_claims.until < ? OR sandbox_claims.token = ?",
+                (sandbox_id, token, now + seconds, now, token),
+            )
+            return cursor.rowcount == 1
+
+    def release(self, sandbox_id: str, token: str) -> None:
+        """Give the claim back (only the holder's ``token`` can)."""
+        with self._db() as conn:
+            conn.execute(
+                "DELETE FROM sandbox_claims WHERE id = ? AND token = ?",
+                (sandbox_id, token),
+            )
 
     def purge_expired(self) -> int:
         """Delete every sandbox idle for longer than the TTL; return how many."""
         with self._db() as conn:
+            now = self.clock()
             cursor = conn.execute(
-                "DELETE FROM sandboxes WHERE last_used < ?",
-                (self._cutoff(self.clock()),),
+                "DELETE FROM sandboxes WHERE last_used < ?", (self._cutoff(now),)
             )
             removed = cursor.rowcount
+            conn.execute("DELETE FROM sandbox_claims WHERE until < ?", (now,))
         if removed:
             self._reclaim()
         return removed
@@ -387,6 +452,7 @@ class MemorySandboxStore:
         self.clock = clock
         self._lock = threading.Lock()
         self._rows: dict[str, tuple[str, str, int, float, float]] = {}
+        self._claims: dict[str, tuple[str, float]] = {}
 
     def _live(self, sandbox_id: str, now: float) -> bool:
         row = self._rows.get(sandbox_id)
@@ -438,12 +504,24 @@ class MemorySandboxStore:
             last_used,
         )
 
-    def commit(self, sandbox_id: str, account: dict[str, Any], version: int) -> bool:
-        """Save ``account`` if the sandbox is live and still at ``version``."""
+    def _claimed_by_other(self, sandbox_id: str, token: str | None, now: float) -> bool:
+        held = self._claims.get(sandbox_id)
+        return held is not None and held[1] >= now and held[0] != token
+
+    def commit(
+        self,
+        sandbox_id: str,
+        account: dict[str, Any],
+        version: int,
+        claim: str | None = None,
+    ) -> bool:
+        """Save ``account`` if the sandbox is live, at ``version`` and not claimed."""
         text = dumps(account)
         with self._lock:
             now = self.clock()
             if not valid_id(sandbox_id) or not self._live(sandbox_id, now):
+                return False
+            if self._claimed_by_other(sandbox_id, claim, now):
                 return False
             initial, _, current, created, _ = self._rows[sandbox_id]
             if current != version:
@@ -451,10 +529,27 @@ class MemorySandboxStore:
             self._rows[sandbox_id] = (initial, text, version + 1, created, now)
             return True
 
+    def claim(self, sandbox_id: str, token: str, seconds: float) -> bool:
+        """Take the sandbox's writer claim for ``token`` if nobody else holds it."""
+        with self._lock:
+            now = self.clock()
+            if self._claimed_by_other(sandbox_id, token, now):
+                return False
+            self._claims[sandbox_id] = (token, now + seconds)
+            return True
+
+    def release(self, sandbox_id: str, token: str) -> None:
+        """Give the claim back (only the holder's ``token`` can)."""
+        with self._lock:
+            if self._claims.get(sandbox_id, ("", 0.0))[0] == token:
+                del self._claims[sandbox_id]
+
     def purge_expired(self) -> int:
         """Delete every sandbox idle for longer than the TTL; return how many."""
         with self._lock:
             now = self.clock()
+            for claimed in [i for i, (_, t) in self._claims.items() if t < now]:
+                del self._claims[claimed]
             expired = [i for i in self._rows if not self._live(i, now)]
             for sandbox_id in expired:
                 del self._rows[sandbox_id]

@@ -186,14 +186,16 @@ def test_a_lost_race_is_computed_again_on_the_fresh_state(
     real_commit = store.commit
     raced = []
 
-    def commit_after_a_rival(sandbox_id: str, account: Any, version: int) -> bool:
+    def commit_after_a_rival(
+        sandbox_id: str, account: Any, version: int, claim: str | None = None
+    ) -> bool:
         if not raced:
             raced.append(True)
             rival = store.get(sandbox_id)
             assert rival is not None
             moved = {**rival.account, "day": rival.account.get("day", 0) + 5}
             assert real_commit(sandbox_id, moved, rival.version)
-        return real_commit(sandbox_id, account, version)
+        return real_commit(sandbox_id, account, version, claim)
 
     store.commit = commit_after_a_rival  # type: ignore[method-assign]
     sandboxes.advance_clock(sid, 1)
@@ -210,6 +212,51 @@ def test_a_race_lost_every_time_is_a_503(
         sandboxes.advance_clock(sid, 1)  # type: ignore[arg-type]
     assert (raised.value.code, raised.value.status) == ("store-busy", 503)
     assert raised.value.retry_after
+
+
+def test_a_writer_that_keeps_losing_claims_the_sandbox_and_wins(
+    sandboxes: SandboxService, store: MemorySandboxStore, monkeypatch: Any
+) -> None:
+    sid = sandboxes.create("clean").id
+    assert sid is not None
+    monkeypatch.setattr(service, "RETRY_BACKOFF_SECONDS", 0.0)
+    real_commit = store.commit
+    claims: list[str | None] = []
+
+    def a_rival_commits_first_unless_claimed(
+        sandbox_id: str, account: Any, version: int, claim: str | None = None
+    ) -> bool:
+        claims.append(claim)
+        rival = store.get(sandbox_id)
+        assert rival is not None
+        # A rival without the claim commits first every time it is allowed to.
+        real_commit(sandbox_id, {**rival.account}, rival.version)
+        return real_commit(sandbox_id, account, version, claim)
+
+    store.commit = a_rival_commits_first_unless_claimed  # type: ignore[method-assign]
+    sandboxes.advance_clock(sid, 1)
+    assert claims[: service.CLAIM_AFTER] == [None] * service.CLAIM_AFTER
+    assert claims[service.CLAIM_AFTER] is not None  # it claimed, then won
+    assert len(claims) == service.CLAIM_AFTER + 1
+    store.commit = real_commit  # type: ignore[method-assign]
+    assert sandboxes.get(sid).account.day == 1
+    # The claim was given back: others commit again.
+    assert store.claim(sid, "someone-else", 5)
+
+
+def test_waiting_for_another_writer_s_claim_too_long_is_a_503(
+    sandboxes: SandboxService, store: MemorySandboxStore, monkeypatch: Any
+) -> None:
+    sid = sandboxes.create("clean").id
+    assert sid is not None
+    monkeypatch.setattr(service, "RETRY_BACKOFF_SECONDS", 0.0)
+    monkeypatch.setattr(service, "CLAIM_WAIT_SECONDS", 0.05)
+    assert store.claim(sid, "stuck", 60)
+    with pytest.raises(SandboxError) as raised:
+        sandboxes.advance_clock(sid, 1)
+    assert (raised.value.code, raised.value.status) == ("store-busy", 503)
+    store.release(sid, "stuck")
+    assert sandboxes.get(sid).account.day == 0
 
 
 def test_concurrent_writers_lose_no_update(sandboxes: SandboxService) -> None:

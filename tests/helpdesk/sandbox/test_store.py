@@ -285,6 +285,39 @@ def test_concurrent_compare_and_swap_writers_lose_nothing(
     assert record.version == 201
 
 
+def test_a_claim_holds_other_writers_off_until_it_is_released(
+    store: SandboxStore,
+) -> None:
+    sandbox_id = store.create(account(), account())
+    assert store.claim(sandbox_id, "mine", 5) is True
+    assert store.commit(sandbox_id, account(1), 1) is False  # nobody else
+    assert store.commit(sandbox_id, account(1), 1, "theirs") is False
+    assert store.commit(sandbox_id, account(2), 1, "mine") is True
+    store.release(sandbox_id, "mine")
+    assert store.commit(sandbox_id, account(3), 2) is True
+    assert current(store, sandbox_id) == account(3)
+
+
+def test_a_claim_is_held_by_one_writer_at_a_time(store: SandboxStore) -> None:
+    sandbox_id = store.create(account(), account())
+    assert store.claim(sandbox_id, "mine", 5) is True
+    assert store.claim(sandbox_id, "theirs", 5) is False
+    assert store.claim(sandbox_id, "mine", 5) is True  # renewing one's own
+    store.release(sandbox_id, "theirs")  # not theirs to give back
+    assert store.claim(sandbox_id, "theirs", 5) is False
+    store.release(sandbox_id, "mine")
+    assert store.claim(sandbox_id, "theirs", 5) is True
+
+
+def test_a_claim_ends_by_itself(store: SandboxStore, clock: Clock) -> None:
+    sandbox_id = store.create(account(), account())
+    assert store.claim(sandbox_id, "gone", 5) is True
+    clock.now += 6  # its writer died without releasing it
+    assert store.commit(sandbox_id, account(1), 1) is True
+    assert store.claim(sandbox_id, "next", 5) is True
+    assert store.commit(sandbox_id, account(2), 2, "gone") is False
+
+
 # --- SQLite only ---------------------------------------------------------------------
 
 
