@@ -21,7 +21,8 @@ the sandboxes survive). Afterwards it checks:
   (``departed``) or deleted by a removal (the answer's report, else the event
   log, else a PMI meeting — the only item a removal with transfer deletes);
 - statuses: no 5xx except 503 while Redis was down (and shortly after, while the
-  app reconnects) and 502 for requests in flight on the killed server (nginx
+  app reconnects) and 502 — or a connection cut mid-answer — for requests in flight
+  on the killed server (nginx
   resends only connection failures of idempotent requests; see deploy/nginx.conf);
   after Redis is back every request succeeds;
 - failover: before the kill both app servers served requests; after it only the
@@ -130,7 +131,9 @@ class Faults:
             return answered >= self.redis_stop and sent <= self.redis_back + (
                 REDIS_GRACE_S
             )
-        if status == 502:
+        if status in (0, 502):
+            # In flight on the killed server: nginx answers 502, or, when the
+            # server died after its answer had started, cuts the connection.
             return answered >= self.kill and sent <= self.kill + KILL_GRACE_S
         return False
 
