@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 #: What a client is told to wait when the store is busy or unreachable.
@@ -27,11 +27,16 @@ class StoreUnavailable(Exception):
         self.retry_after = retry_after
 
 
+#: A schema step: a ``CREATE … IF NOT EXISTS`` script, or a function run on the
+#: connection (for steps a script cannot take, such as dropping an old layout).
+Schema = str | Callable[[sqlite3.Connection], None]
+
+
 class SQLiteDatabase:
     """A SQLite file with a connection per thread, made lazily.
 
-    ``schemas`` are ``CREATE … IF NOT EXISTS`` scripts; each runs once per
-    database object, the first time a connection is made.
+    Each schema step runs once per database object, in the order added, the
+    first time a connection is made after it was added.
     """
 
     def __init__(self, path: str, *, timeout: float = 2.0) -> None:
@@ -39,10 +44,10 @@ class SQLiteDatabase:
         self.timeout = timeout
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._schemas: list[str] = []
+        self._schemas: list[Schema] = []
         self._applied = 0
 
-    def add_schema(self, script: str) -> None:
+    def add_schema(self, script: Schema) -> None:
         """Ask for the tables of ``script`` (applied before the next statement)."""
         with self._lock:
             if script not in self._schemas:
@@ -63,7 +68,10 @@ class SQLiteDatabase:
             self._local.conn = conn
         with self._lock:
             for script in self._schemas[self._applied :]:
-                conn.executescript(script)
+                if isinstance(script, str):
+                    conn.executescript(script)
+                else:
+                    script(conn)
             self._applied = len(self._schemas)
         return conn
 

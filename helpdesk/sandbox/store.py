@@ -22,7 +22,6 @@ tests, held to the same contract tests as :class:`SQLiteSandboxStore`.
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import sqlite3
@@ -33,6 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from helpdesk.database import SQLiteDatabase, StoreUnavailable
 from helpdesk.sandbox.errors import store_busy
 
 #: The form of every id :func:`new_id` makes: 24 random bytes, URL-safe base64.
@@ -178,6 +178,22 @@ CREATE TABLE IF NOT EXISTS sandbox_claims (
 _COLUMNS = {"id", "initial", "account", "version", "size", "created", "last_used"}
 
 
+def _prepare(conn: sqlite3.Connection) -> None:
+    """Create the tables, reclaiming space by itself (``auto_vacuum``)."""
+    # auto_vacuum must be chosen before the first table exists; an older file
+    # without it is switched over once by VACUUM.
+    conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
+    (mode,) = conn.execute("PRAGMA auto_vacuum").fetchone()
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(sandboxes)")}
+    if columns and columns != _COLUMNS:
+        # Sandboxes are disposable practice accounts: an older layout is dropped
+        # rather than migrated.
+        conn.execute("DROP TABLE sandboxes")
+    conn.executescript(_SCHEMA)
+    if mode != 2:
+        conn.execute("VACUUM")
+
+
 class SQLiteSandboxStore:
     """Sandboxes in one SQLite file (WAL), a connection per thread, made lazily.
 
@@ -197,78 +213,32 @@ class SQLiteSandboxStore:
     ) -> None:
         self.path = path
         self.limits = limits
-        self.timeout = timeout
         self.clock = clock
-        self._local = threading.local()
-        self._schema_lock = threading.Lock()
-        self._schema_ready = False
+        self.database = SQLiteDatabase(path, timeout=timeout)
+        self.database.add_schema(_prepare)
 
     # --- connections ---------------------------------------------------------------
 
-    def _connection(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
-            # Autocommit mode: every transaction below is begun explicitly.
-            conn = sqlite3.connect(
-                self.path,
-                timeout=self.timeout,
-                isolation_level=None,
-                check_same_thread=False,
-            )
-            try:
-                self._ensure_schema(conn)
-            except BaseException:
-                conn.close()
-                raise
-            self._local.conn = conn
-        return conn
-
-    def _ensure_schema(self, conn: sqlite3.Connection) -> None:
-        with self._schema_lock:
-            if self._schema_ready:
-                return
-            # auto_vacuum must be chosen before the first table exists; an older
-            # file without it is switched over once by VACUUM.
-            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
-            conn.execute("PRAGMA journal_mode=WAL")
-            (mode,) = conn.execute("PRAGMA auto_vacuum").fetchone()
-            columns = {row[1] for row in conn.execute("PRAGMA table_info(sandboxes)")}
-            if columns and columns != _COLUMNS:
-                # Sandboxes are disposable practice accounts: an older layout is
-                # dropped rather than migrated.
-                conn.execute("DROP TABLE sandboxes")
-            conn.executescript(_SCHEMA)
-            if mode != 2:
-                conn.execute("VACUUM")
-            self._schema_ready = True
-        conn.execute("PRAGMA synchronous=NORMAL")
-
     def close(self) -> None:
         """Close this thread's connection, if it has one."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            self._local.conn = None
-            conn.close()
+        self.database.close()
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
         """Yield the connection; a busy or broken database is the 503 refusal."""
         try:
-            yield self._connection()
-        except sqlite3.OperationalError as error:
-            raise store_busy(RETRY_AFTER_SECONDS) from error
+            with self.database.read() as conn:
+                yield conn
+        except StoreUnavailable as error:
+            raise store_busy(error.retry_after) from error
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._db() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+        try:
+            with self.database.write() as conn:
                 yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+        except StoreUnavailable as error:
+            raise store_busy(error.retry_after) from error
 
     def _cutoff(self, now: float) -> float:
         return now - self.limits.ttl_seconds

@@ -51,7 +51,7 @@ def locked(app: Flask, client: FlaskClient) -> Iterator[None]:
     with app.app_context():
         from helpdesk.sandboxes import store
 
-        store().timeout = 0.05  # type: ignore[attr-defined]
+        store().database.timeout = 0.05  # type: ignore[attr-defined]
         store().close()
     blocker = sqlite3.connect(path, isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")
