@@ -141,11 +141,6 @@ def invalid_input(field: str, problem: str, **params: Any) -> SandboxError:
     )
 
 
-def sandbox_expired(sandbox_id: str) -> SandboxError:
-    """Return the 404 for a sandbox that is unknown or expired (nothing was done)."""
-    return SandboxError("unknown-sandbox", 404, params={"sandbox_id": sandbox_id})
-
-
 def too_large(size: int, limit: int) -> SandboxError:
     """Return the 409 for a sandbox that would grow past its size limit."""
     return SandboxError("sandbox-too-large", 409, params={"size": size, "limit": limit})

@@ -206,7 +206,7 @@ class SandboxService:
     def _record(self, sandbox_id: str) -> SandboxRecord:
         record = self.store.get(sandbox_id)
         if record is None:
-            raise errors.sandbox_expired(sandbox_id)
+            raise errors.not_found("sandbox", sandbox_id=sandbox_id)
         return record
 
     def _checked(self, account: Account) -> dict[str, Any]:
@@ -513,7 +513,7 @@ class SandboxService:
         ``sandbox_id`` ``None`` is a sandbox not stored yet.
         """
         if sandbox_id is not None:
-            self.get(sandbox_id)
+            self._record(sandbox_id)  # only that it exists (and is used)
         return _simulated(lambda: simulator.sample_csv(action))
 
     # --- rooms, add-ons, settings, clock -------------------------------------------
