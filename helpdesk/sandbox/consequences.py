@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from helpdesk.sandbox import messages
-from helpdesk.sandbox.notices import plain, refusal_data
+from helpdesk.sandbox.notices import plain
 from helpdesk.sandbox.preview import (
     BulkPreview,
     Consequences,
@@ -20,7 +20,7 @@ from helpdesk.sandbox.preview import (
     ImportPreview,
     Item,
 )
-from helpdesk.sandbox.wording import describe_event, describe_removal
+from helpdesk.sandbox.wording import describe_event, describe_removal, import_row_text
 from simulator import RuleViolation
 
 
@@ -129,11 +129,16 @@ def import_rows(preview: ImportPreview) -> list[dict[str, Any]]:
     for row in preview.rows:
         if row.ok:
             text = describe_event(row.event) if row.event else ""
-        elif row.violation is not None:
-            text = refusal_data(row.violation.rule_id, plain(row.violation.params))[
-                "text"
-            ]
         else:
-            text = messages.row_error_message(str(row.error), row.email)
+            # Worded as the results page words the same row after the import.
+            violation = row.violation
+            text = import_row_text(
+                {
+                    "email": row.email,
+                    "ok": False,
+                    "error": row.error if violation is None else violation.rule_id,
+                    "params": {} if violation is None else plain(violation.params),
+                }
+            )
         rows.append({"row": row.row, "email": row.email, "ok": row.ok, "text": text})
     return rows

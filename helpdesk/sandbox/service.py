@@ -141,6 +141,16 @@ def _acting(account: Account, actor: str | None) -> str:
     return account.find(actor).email
 
 
+def _without_row_results(event: dict[str, Any]) -> dict[str, Any]:
+    """Return a stored ``import`` event without its per-row ``results`` list."""
+    details = event.get("details")
+    if event.get("action") != "import" or not isinstance(details, dict):
+        return event
+    if "results" not in details:
+        return event
+    return {**event, "details": {k: v for k, v in details.items() if k != "results"}}
+
+
 def _simulated(run: Callable[[], T]) -> T:
     """Run a simulator call; raise what it refuses as a :class:`SandboxError`."""
     try:
@@ -230,7 +240,12 @@ class SandboxService:
         were first recorded, are carried over as they are, not parsed again.
         """
         recorded = [event.to_dict() for event in account.events]
-        log = [*stored.get("events", []), *recorded]
+        earlier = stored.get("events", [])
+        if any(event["action"] == "import" for event in recorded):
+            # Only the latest import keeps every row's result (for its results
+            # download): the log holds one full file's results at most.
+            earlier = [_without_row_results(event) for event in earlier]
+        log = [*earlier, *recorded]
         return {**data, "events": log[-MAX_EVENTS_KEPT:]}
 
     def _update(
@@ -510,11 +525,16 @@ class SandboxService:
     def sample_csv(self, sandbox_id: str | None, action: str) -> str:
         """Return the sample CSV for an action ("Download Sample CSV").
 
-        ``sandbox_id`` ``None`` is a sandbox not stored yet.
+        The rows name the sandbox's own users that the action would apply to, so
+        the file imports cleanly as it is. ``sandbox_id`` ``None`` is a sandbox
+        not stored yet (the ``error-1009`` scenario it would start from).
         """
-        if sandbox_id is not None:
-            self._record(sandbox_id)  # only that it exists (and is used)
-        return _simulated(lambda: simulator.sample_csv(action))
+        account = (
+            self.get(sandbox_id, events=False).account
+            if sandbox_id is not None
+            else preview_sandbox().account
+        )
+        return _simulated(lambda: simulator.sample_csv(action, account))
 
     # --- rooms, add-ons, settings, clock -------------------------------------------
 
