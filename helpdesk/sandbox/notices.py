@@ -13,6 +13,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import format_number
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 import simulator
 from helpdesk.content import get_library
@@ -101,8 +102,9 @@ def word_notice(kind: str, data: dict[str, Any], account: Account) -> dict[str, 
     elif kind == "refusal" and code == "rule":
         out.update(refusal_data(data["rule"], data.get("params", {})))
     elif kind == "refusal" and code == "bulk":
-        out["text"] = _(
-            "Nothing was changed: the selection includes users this cannot be done for."
+        out["text"] = bulk_refusal_text(
+            [str(r.get("email", "")) for r in data.get("results", [])],
+            predicted=bool(data.get("predicted")),
         )
         for result in data.get("results", []):
             if result.get("rule") in simulator.RULES:
@@ -134,6 +136,30 @@ def word_notice(kind: str, data: dict[str, Any], account: Account) -> dict[str, 
         )
         out["lines"] = [_("Nothing was changed.")]
     return out
+
+
+def bulk_refusal_text(refused: list[str], *, predicted: bool) -> str:
+    """Return the sentence naming the selected users a bulk action refuses.
+
+    ``predicted``: the dialog foretells it; otherwise the action was tried and
+    nothing was changed.
+    """
+    users = ", ".join(refused)
+    if predicted:
+        return ngettext(
+            "This cannot be done for %(num)d selected user: %(users)s.",
+            "This cannot be done for %(num)d of the selected users: %(users)s.",
+            len(refused),
+            users=users,
+        )
+    return ngettext(
+        "Nothing was changed: this cannot be done for %(num)d selected user: "
+        "%(users)s.",
+        "Nothing was changed: this cannot be done for %(num)d of the selected "
+        "users: %(users)s.",
+        len(refused),
+        users=users,
+    )
 
 
 NOTICE_TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
@@ -174,6 +200,7 @@ def refusal_view(refusal: Any) -> dict[str, Any] | None:
             "refusal",
             {
                 "code": "bulk",
+                "predicted": True,
                 "results": [r.to_dict() for r in refusal.results if not r.ok],
             },
             simulator.Account(),

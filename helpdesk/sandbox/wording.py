@@ -51,7 +51,7 @@ def compact_report(report: dict[str, Any]) -> dict[str, Any]:
     return small
 
 
-def _count_items(items: dict[str, Any]) -> str:
+def count_items(items: dict[str, Any]) -> str:
     """Return "2 meetings, 1 webinar" for an items dict (lists or counts)."""
     parts = []
     meetings = item_count(items.get("meetings"))
@@ -76,7 +76,7 @@ def describe_removal(report: dict[str, Any]) -> list[str]:
     else:
         lines = [_("%(email)s was deleted.", email=email)]
     transfer = report.get("transfer") or {}
-    transferred = _count_items(report.get("transferred", {}))
+    transferred = count_items(report.get("transferred", {}))
     if transferred:
         target = transfer.get("transfer_email")
         if target:
@@ -89,10 +89,10 @@ def describe_removal(report: dict[str, Any]) -> list[str]:
             )
         else:
             lines.append(_("Transferred: %(items)s.", items=transferred))
-    kept = _count_items(report.get("kept", {}))
+    kept = count_items(report.get("kept", {}))
     if kept:
         lines.append(_("Kept by the unlinked user: %(items)s.", items=kept))
-    deleted = _count_items(report.get("deleted", {}))
+    deleted = count_items(report.get("deleted", {}))
     if deleted:
         lines.append(_("Permanently deleted: %(items)s.", items=deleted))
     if "pmi-not-transferable" in report.get("notes", []):
