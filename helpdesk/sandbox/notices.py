@@ -11,9 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import url_for
-from flask_babel import format_number
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 import simulator
 from helpdesk.content import get_library

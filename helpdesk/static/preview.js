@@ -3,6 +3,9 @@
 (function () {
   "use strict";
   var DELAY_MS = 250;
+  // Front-end servers refuse longer request lines; a huge selection is then
+  // previewed with the Preview button (a form post) instead.
+  var MAX_URL = 4000;
 
   function query(form) {
     var params = new URLSearchParams();
@@ -39,6 +42,10 @@
       }
       last = current;
       var mine = ++latest;
+      if (url.length + current.length + 1 > MAX_URL) {
+        stale(true);
+        return;
+      }
       region.setAttribute("aria-busy", "true");
       fetch(url + "?" + current, {
         credentials: "same-origin",

@@ -1,4 +1,4 @@
-"""Real-browser journey: a Dutch admin unlinks a selection that includes a refused user."""
+"""Real-browser journey: Dutch unlink by selection with a refused user, then on."""
 
 from __future__ import annotations
 
@@ -67,3 +67,21 @@ def test_dutch_unlink_by_selection_continues_without_the_refused_user(
     assert "Overgedragen aan owner@acme.example: 1 cloudopname." in done
     expect(row(page, SANNE)).to_have_count(0)
     expect(row(page, PIOTR)).to_have_count(1)
+
+
+def test_a_failed_live_preview_says_it_may_be_out_of_date(page: Page) -> None:
+    from playwright.sync_api import expect
+
+    _ = labels("pl")
+    page.goto(f"/pl/sandbox/users/{SANNE}/unlink")
+    note = page.locator("[data-stale-note]")
+    expect(note).to_be_hidden()
+    page.route("**/unlink/preview?*", lambda route: route.abort())
+    page.get_by_label(_("Meetings"), exact=True).check()
+    expect(note).to_be_visible()
+    # Preview (a form post) still brings the dialog up to date.
+    page.unroute("**/unlink/preview?*")
+    page.get_by_role("button", name=_("Preview"), exact=True).click()
+    expect(page.locator("#sb-preview")).to_contain_text(
+        _("Choose the user to transfer the data to.")
+    )

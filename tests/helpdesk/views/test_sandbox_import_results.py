@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from helpdesk.sandbox.messages import ROW_MESSAGES
+
 from .sandbox_helpers import sandbox_account, start, text
 from .test_sandbox_import import confirm, upload
 
