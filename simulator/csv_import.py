@@ -17,7 +17,7 @@ from simulator.guards import bulk_user
 from simulator.lifecycle import deactivate_user
 from simulator.limits import MAX_CSV_ROWS, MAX_EMAIL, MAX_IMPORT_EXAMPLE_ROWS
 from simulator.model import Account, UnknownUser
-from simulator.removal import TransferOptions, remove_user
+from simulator.removal import RemovalAction, TransferOptions, remove_user
 from simulator.rules import RuleViolation
 
 IMPORT_ACTIONS = {
@@ -347,7 +347,10 @@ def _account_rows(account: Account, action: str) -> list[list[str]]:
             if action == "deactivate":
                 deactivate_user(trial, owner.email, user.email)
             else:
-                remove_user(trial, owner.email, user.email, action, transfer)
+                removal: RemovalAction = (
+                    "disassociate" if action == "disassociate" else "delete"
+                )
+                remove_user(trial, owner.email, user.email, removal, transfer)
         except (RuleViolation, UnknownUser):
             continue
         if action == "deactivate":
