@@ -47,7 +47,7 @@ def suggestion_json(item: Suggestion) -> dict[str, Any]:
 
 
 def _limit() -> int | None:
-    """Return ``?limit=`` as an int in 1..MAX_LIMIT, the default if absent, else None."""
+    """Return ``?limit=`` in 1..MAX_LIMIT, the default if absent, else None."""
     raw = request.args.get("limit")
     if raw is None:
         return DEFAULT_LIMIT

@@ -24,6 +24,9 @@ import threading
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import chain
+from operator import itemgetter
 
 from helpdesk.content.library import ContentLibrary
 from helpdesk.search import analysis
@@ -55,6 +58,10 @@ FUZZY = 0.6
 #: Bonus for the share of a heading's words the query matched: of two headings
 #: both matching, the shorter (closer) one first.
 COVERAGE = 0.5
+#: Postings of a prefix above which its best entries are kept ready.
+BIG = 200
+#: Most entries a multi-word query checks the other words against.
+MAX_CANDIDATES = 1000
 #: Shortest word retried with one letter changed (shorter ones change meaning).
 MIN_FUZZY_CHARS = 4
 #: Shortest number completed to an error code ("1" is not yet a code).
@@ -97,7 +104,7 @@ class Suggestion:
 class _Entry:
     suggestion: Suggestion
     keys: dict[str, float] = field(default_factory=dict)
-    heading_keys: frozenset[str] = frozenset()
+    heading_size: int = 1
     order: int = 0
 
     def add(self, key: str, weight: float) -> None:
@@ -113,34 +120,97 @@ class _Pattern:
     prefix: bool
     weight: float = 1.0
 
-    def matches(self, key: str) -> bool:
-        return key.startswith(self.text) if self.prefix else key == self.text
-
 
 @dataclass(frozen=True)
 class _Word:
-    """One word of the query: the patterns any of which it matches."""
+    """One word of the query: the patterns any of which it matches.
+
+    Its patterns share one multiplier (typed, or corrected).
+    """
 
     patterns: tuple[_Pattern, ...]
     optional: bool = False
 
+    @property
+    def factor(self) -> float:
+        """Return the multiplier of the word's patterns."""
+        return self.patterns[0].weight if self.patterns else 0.0
+
+    @cached_property
+    def needles(self) -> tuple[str, ...]:
+        """Return the patterns as substrings of an entry's joined keys."""
+        return tuple(
+            "\0" + p.text if p.prefix else "\0" + p.text + "\0" for p in self.patterns
+        )
+
+
+def _static(entry: _Entry) -> float:
+    """Return what ranks entries that match equally well: a small bonus.
+
+    The shorter heading first (it is closer to what was typed), then a code's
+    page, a section, an article; then the corpus order. Far below any weight.
+    """
+    kind = {"error-code": 0.03, "section": 0.02}.get(entry.suggestion.kind, 0.0)
+    return COVERAGE / max(1, entry.heading_size) + kind - entry.order * 1e-9
+
 
 class _Language:
-    """The keys of one language, sorted, with their postings."""
+    """The keys of one language, sorted, with their postings.
+
+    Each key's postings are sorted best first, and every prefix whose keys have
+    more than :data:`BIG` postings keeps its best :data:`MAX_LIMIT` entries: a
+    one-word query (most of what is typed) never walks a long range.
+    """
 
     def __init__(self, entries: list[_Entry]):
         self.entries = entries
+        self.static = [_static(e) for e in entries]
+        # Each entry's keys by weight, heaviest first, each level one string
+        # "\0key\0key\0": matching a word is a few substring tests in C.
+        self.entry_keys: list[list[tuple[float, str]]] = []
         postings: dict[str, list[tuple[int, float]]] = {}
         for number, entry in enumerate(entries):
+            levels: dict[float, list[str]] = {}
+            for key, weight in entry.keys.items():
+                levels.setdefault(weight, []).append(key)
+            self.entry_keys.append(
+                [(w, "\0" + "\0".join(levels[w]) + "\0") for w in sorted(levels)[::-1]]
+            )
             for key, weight in entry.keys.items():
                 postings.setdefault(key, []).append((number, weight))
         self.keys = sorted(postings)
-        self.postings = [tuple(postings[k]) for k in self.keys]
+        static = self.static
+        self.postings = [
+            tuple(sorted(postings[k], key=lambda p: -(p[1] + static[p[0]])))
+            for k in self.keys
+        ]
         # Postings before each key: the size of a range in two look-ups.
         self.before = [0]
         for item in self.postings:
             self.before.append(self.before[-1] + len(item))
         self.alphabet = "".join(sorted({c for k in self.keys for c in k}))
+        self.tops = self._tops()
+
+    def _tops(self) -> dict[str, tuple[tuple[int, float], ...]]:
+        tops = {}
+        longest = max((len(k) for k in self.keys), default=0)
+        for length in range(1, longest + 1):
+            low = 0
+            while low < len(self.keys):
+                prefix = self.keys[low][:length]
+                high = bisect_left(self.keys, prefix + _END, low)
+                if self.before[high] - self.before[low] > BIG and len(prefix) == length:
+                    best: dict[int, float] = {}
+                    for i in range(low, high):
+                        for number, weight in self.postings[i][:MAX_LIMIT]:
+                            if weight > best.get(number, 0.0):
+                                best[number] = weight
+                    chosen = heapq.nlargest(
+                        MAX_LIMIT, best.items(), key=lambda p: p[1] + self.static[p[0]]
+                    )
+                    tops[prefix] = tuple(chosen)
+                low = high
+        return tops
 
     def span(self, pattern: _Pattern) -> tuple[int, int]:
         """Return the range of keys ``pattern`` matches."""
@@ -158,48 +228,75 @@ class _Language:
             total += self.before[high] - self.before[low]
         return total
 
-    def expand(self, word: _Word) -> dict[int, float]:
-        """Return every entry ``word`` matches with its best weight."""
-        found: dict[int, float] = {}
+    def expand(self, word: _Word, best_only: bool = False) -> dict[int, float]:
+        """Return the entries ``word`` matches with their best weights.
+
+        With ``best_only``, only the best :data:`MAX_LIMIT` of each pattern (all
+        that a one-word query can show).
+        """
+        lists: list[tuple[tuple[int, float], ...]] = []
         for pattern in word.patterns:
             low, high = self.span(pattern)
-            for i in range(low, high):
-                for number, weight in self.postings[i]:
-                    weight *= pattern.weight
-                    if weight > found.get(number, 0.0):
-                        found[number] = weight
+            if best_only and pattern.prefix and pattern.text in self.tops:
+                lists.append(self.tops[pattern.text])
+            elif best_only:
+                lists += (self.postings[i][:MAX_LIMIT] for i in range(low, high))
+            else:
+                lists += self.postings[low:high]
+        if len(lists) == 1:
+            found = dict(lists[0])
+        else:
+            # Lightest first: the heaviest weight of an entry is written last.
+            found = dict(sorted(chain.from_iterable(lists), key=itemgetter(1)))
+        factor = word.factor
+        if factor != 1.0:
+            found = {number: weight * factor for number, weight in found.items()}
         return found
 
     def weigh(self, number: int, word: _Word) -> float:
         """Return the best weight of one entry for ``word`` (0 when it misses)."""
-        best = 0.0
-        for key, weight in self.entries[number].keys.items():
-            for pattern in word.patterns:
-                if pattern.matches(key) and weight * pattern.weight > best:
-                    best = weight * pattern.weight
-        return best
+        # All patterns of a word share one multiplier: the first (heaviest) level
+        # of the entry's keys that any pattern matches gives the best weight.
+        needles = word.needles
+        for weight, joined in self.entry_keys[number]:
+            for needle in needles:
+                if needle in joined:
+                    return weight * word.factor
+        return 0.0
 
     def fuzzy(self, text: str) -> tuple[_Pattern, ...]:
-        """Return the prefixes one edit away from ``text`` that begin some key."""
+        """Return the prefixes one edit away from ``text`` that begin some key.
+
+        An edit can only be where ``text`` stops being the start of a key, or
+        before: positions after that are not tried.
+        """
+        keys = self.keys
+        count = len(keys)
+
+        def begins(prefix: str) -> bool:
+            i = bisect_left(keys, prefix)
+            return i < count and keys[i].startswith(prefix)
+
+        reach = 0
+        while reach < len(text) and begins(text[: reach + 1]):
+            reach += 1
         variants = set()
-        for i in range(len(text)):
-            variants.add(text[:i] + text[i + 1 :])
-            if i + 1 < len(text):
-                variants.add(text[:i] + text[i + 1] + text[i] + text[i + 2 :])
+        for i in range(min(reach + 1, len(text))):
+            head, rest = text[:i], text[i + 1 :]
+            variants.add(head + rest)
+            if rest:
+                variants.add(head + rest[0] + text[i] + rest[1:])
             for c in self.alphabet:
-                variants.add(text[:i] + c + text[i + 1 :])
-                if i:
-                    variants.add(text[:i] + c + text[i:])
+                if begins(head + c):
+                    variants.add(head + c + rest)
+                    if i:
+                        variants.add(head + c + text[i:])
         variants.discard(text)
-        found = []
-        for variant in sorted(variants):
-            if len(variant) < MIN_FUZZY_CHARS - 1:
-                continue
-            pattern = _Pattern(variant, True, FUZZY)
-            low, high = self.span(pattern)
-            if high > low:
-                found.append(pattern)
-        return tuple(found)
+        return tuple(
+            _Pattern(v, True, FUZZY)
+            for v in sorted(variants)
+            if len(v) >= MIN_FUZZY_CHARS - 1 and begins(v)
+        )
 
 
 # --- building ------------------------------------------------------------------------
@@ -250,7 +347,12 @@ def library_sources(library: ContentLibrary) -> Iterator[Source]:
 
 def _section_entry(source: Source) -> _Entry:
     suggestion = Suggestion(
-        "section", source.slug, source.section, source.lang, source.heading, source.title
+        "section",
+        source.slug,
+        source.section,
+        source.lang,
+        source.heading,
+        source.title,
     )
     entry = _Entry(suggestion)
     lang = source.lang
@@ -261,7 +363,7 @@ def _section_entry(source: Source) -> _Entry:
     for code in source.codes:
         entry.add(str(code), CODE_OF_SECTION * (2 if source.first else 1))
     _add_text(entry, lang, source.heading, HEADING)
-    entry.heading_keys = frozenset(k for k, _ in _forms(lang, source.heading))
+    entry.heading_size = len(analysis.words(source.heading))
     return entry
 
 
@@ -271,7 +373,7 @@ def _article_entry(source: Source) -> _Entry:
     )
     entry = _Entry(suggestion)
     _add_text(entry, source.lang, source.title, TITLE)
-    entry.heading_keys = frozenset(k for k, _ in _forms(source.lang, source.title))
+    entry.heading_size = len(analysis.words(source.title))
     return entry
 
 
@@ -283,7 +385,6 @@ def _code_entry(source: Source, code: int) -> _Entry:
     # "error 10", "foutcode 100", "kod błędu 10": the title's words lead here too.
     _add_text(entry, source.lang, source.title, TITLE)
     entry.add(str(code), CODE)
-    entry.heading_keys = frozenset({str(code)})
     return entry
 
 
@@ -352,46 +453,27 @@ class Suggester:
         if not required:
             return []
         ranked = sorted(required, key=index.cost)
-        scores = index.expand(ranked[0])
+        scores = index.expand(ranked[0], best_only=len(ranked) == 1)
+        if len(scores) > MAX_CANDIDATES:
+            # Every word is common: keep the entries the rarest fits best.
+            ordered = sorted(scores.items(), key=itemgetter(1), reverse=True)
+            scores = dict(ordered[:MAX_CANDIDATES])
         for word in ranked[1:]:
-            kept = {}
-            for number, score in scores.items():
-                weight = index.weigh(number, word)
-                if weight:
-                    kept[number] = score + weight
-            scores = kept
+            if index.cost(word) <= 4 * len(scores):
+                other = index.expand(word)
+                scores = {n: s + other[n] for n, s in scores.items() if n in other}
+            else:
+                weighed = ((n, s, index.weigh(n, word)) for n, s in scores.items())
+                scores = {n: s + w for n, s, w in weighed if w}
             if not scores:
                 return []
         for word in words:
             if word.optional and word not in required:
                 for number in scores:
                     scores[number] += index.weigh(number, word)
-        return [index.entries[n].suggestion for n in _top(index, scores, words, limit)]
-
-
-def _top(
-    index: _Language, scores: dict[int, float], words: list[_Word], limit: int
-) -> list[int]:
-    if len(scores) > limit:
-        # The bonus adds at most COVERAGE: nothing below the limit-th score by
-        # more than that can reach the top, so only the rest is ranked in full.
-        floor = heapq.nlargest(limit, scores.values())[-1] - COVERAGE
-        scores = {n: s for n, s in scores.items() if s >= floor}
-
-    def rank(number: int) -> tuple[float, int, int]:
-        entry = index.entries[number]
-        heading = entry.heading_keys
-        covered = sum(
-            1 for key in heading if any(p.matches(key) for w in words for p in w.patterns)
-        )
-        bonus = COVERAGE * covered / len(heading) if heading else 0.0
-        return (
-            -(scores[number] + bonus),
-            KINDS.index(entry.suggestion.kind),
-            entry.order,
-        )
-
-    return sorted(scores, key=rank)[:limit]
+        static = index.static
+        best = heapq.nlargest(limit, scores, key=lambda n: scores[n] + static[n])
+        return [index.entries[n].suggestion for n in best]
 
 
 def _parse(text: str, lang: str, index: _Language) -> list[_Word]:
@@ -421,7 +503,9 @@ def _parse(text: str, lang: str, index: _Language) -> list[_Word]:
     return words[:MAX_WORDS]
 
 
-def _word(word: str, lang: str, index: _Language, prefix: bool, optional: bool) -> _Word:
+def _word(
+    word: str, lang: str, index: _Language, prefix: bool, optional: bool
+) -> _Word:
     folded = analysis.fold(word)
     exact = tuple(_Pattern(form, False) for form in analysis.query_forms(lang, word))
     patterns = (_Pattern(folded, True), *exact) if prefix else exact
