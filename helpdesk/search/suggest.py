@@ -48,6 +48,8 @@ KINDS = ("error-code", "section", "article")
 #: Management") is what readers copy from the screen; a code leads to its page.
 HEADING = 3.0
 TITLE = 3.0
+#: Added for the first content word of a heading.
+HEADING_LEAD = 0.3
 SECTION_ID = 1.2
 LABEL = 1.0
 ARTICLE_OF_SECTION = 0.6
@@ -302,24 +304,23 @@ class _Language:
 # --- building ------------------------------------------------------------------------
 
 
-def _forms(lang: str, text: str) -> Iterator[tuple[str, bool]]:
-    """Yield the keys of ``text``: each word's folded stem and folded form.
+def _forms(lang: str, text: str) -> Iterator[tuple[str, int]]:
+    """Yield the keys of ``text`` (each word's folded stem and folded form).
 
-    The second item says whether it is a content word (not a stop word).
+    With each, the number of its word among the words that are not stop words.
     """
     stops = analysis.stop_words(lang)
-    for word in analysis.words(text):
-        if word in stops:
-            continue
+    words = (w for w in analysis.words(text) if w not in stops)
+    for position, word in enumerate(words):
         if word.isdigit():
-            yield word, True
+            yield word, position
             continue
         for form in analysis.word_forms(lang, word):
-            yield form, True
+            yield form, position
 
 
 def _add_text(entry: _Entry, lang: str, text: str, weight: float) -> None:
-    for key, _content in _forms(lang, text):
+    for key, _position in _forms(lang, text):
         entry.add(key, weight)
 
 
@@ -363,6 +364,10 @@ def _section_entry(source: Source) -> _Entry:
     for code in source.codes:
         entry.add(str(code), CODE_OF_SECTION * (2 if source.first else 1))
     _add_text(entry, lang, source.heading, HEADING)
+    # What a heading starts with is what it is about ("Dezaktywacja wielu…").
+    for key, position in _forms(lang, source.heading):
+        if position == 0:
+            entry.add(key, HEADING + HEADING_LEAD)
     entry.heading_size = len(analysis.words(source.heading))
     return entry
 
