@@ -6,6 +6,7 @@ fit, one help search box per page and a unique name for every landmark.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -137,10 +138,22 @@ def test_a_stale_answer_never_replaces_a_newer_one(page: Page) -> None:
     box.press_sequentially("reactiv", delay=5)
     listbox = page.locator("#header-q-listbox")
     listbox.wait_for(state="visible")
-    late = (
-        '{"query": "unlink", "lang": "en", "suggestions": [{"slug": "remove-users",'
-        ' "section": "unlink", "lang": "en", "title": "Unlink users",'
-        ' "article": "", "url": "/en/articles/remove-users#unlink", "kind": "section"}]}'
+    late = json.dumps(
+        {
+            "query": "unlink",
+            "lang": "en",
+            "suggestions": [
+                {
+                    "slug": "remove-users",
+                    "section": "unlink",
+                    "lang": "en",
+                    "title": "Unlink users",
+                    "article": "",
+                    "url": "/en/articles/remove-users#unlink",
+                    "kind": "section",
+                }
+            ],
+        }
     )
     try:
         held[0].fulfill(status=200, content_type="application/json", body=late)
@@ -217,13 +230,18 @@ def test_one_help_search_box_where_the_page_has_its_own(page: Page, path: str) -
 
 @pytest.mark.parametrize("width", [1400, 390])
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_header_placeholders_fit(browser: Any, live_server: str, lang: str, width: int) -> None:
-    context = browser.new_context(base_url=live_server, viewport={"width": width, "height": 900})
+def test_header_placeholders_fit(
+    browser: Any, live_server: str, lang: str, width: int
+) -> None:
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": width, "height": 900}
+    )
     try:
         page = context.new_page()
         page.goto(f"/{lang}/articles/remove-users")
         overflow = page.evaluate(
-            """() => [...document.querySelectorAll('.header-tools input')].map(input => {
+            """() => [...document.querySelectorAll('.header-tools input')]
+               .map(input => {
                  const style = getComputedStyle(input);
                  const ctx = document.createElement('canvas').getContext('2d');
                  ctx.font = style.font;

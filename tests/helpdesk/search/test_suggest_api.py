@@ -14,7 +14,9 @@ FIELDS = {"slug", "section", "lang", "title", "url", "kind"}
 
 
 def suggest(client: FlaskClient, q: str, lang: str, **args: object) -> list[dict]:
-    response = client.get("/api/v1/suggest", query_string={"q": q, "lang": lang, **args})
+    response = client.get(
+        "/api/v1/suggest", query_string={"q": q, "lang": lang, **args}
+    )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["query"] == q and body["lang"] == lang
@@ -53,7 +55,9 @@ UNLINK = {
 }
 
 
-@pytest.mark.parametrize(("lang", "typed"), [("pl", "odłą"), ("pl", "odla"), ("nl", "ontkop")])
+@pytest.mark.parametrize(
+    ("lang", "typed"), [("pl", "odłą"), ("pl", "odla"), ("nl", "ontkop")]
+)
 def test_the_start_of_unlink_offers_the_unlink_sections(
     search_client: FlaskClient, lang: str, typed: str
 ) -> None:
@@ -61,9 +65,13 @@ def test_the_start_of_unlink_offers_the_unlink_sections(
     assert set(found) == UNLINK
 
 
-def test_typing_with_or_without_diacritics_is_the_same(search_client: FlaskClient) -> None:
+def test_typing_with_or_without_diacritics_is_the_same(
+    search_client: FlaskClient,
+) -> None:
     assert suggest(search_client, "odłą", "pl") == suggest(search_client, "odla", "pl")
-    assert suggest(search_client, "ODŁĄCZ", "pl") == suggest(search_client, "odlacz", "pl")
+    assert suggest(search_client, "ODŁĄCZ", "pl") == suggest(
+        search_client, "odlacz", "pl"
+    )
 
 
 def test_dezakt_offers_deactivation_first(search_client: FlaskClient) -> None:
@@ -93,7 +101,9 @@ def test_a_portal_label_completes_to_the_sections_naming_it(
             assert "Gebruikersbeheer" in labels(section.html)
 
 
-def test_an_inflected_whole_word_matches_by_its_stem(search_client: FlaskClient) -> None:
+def test_an_inflected_whole_word_matches_by_its_stem(
+    search_client: FlaskClient,
+) -> None:
     # "użytkownika" is in no heading; "użytkowników", "użytkownik" are.
     found = suggest(search_client, "odłączanie użytkownika", "pl", limit=5)
     assert set(places(found)) <= UNLINK and len(found) == 5
@@ -107,7 +117,9 @@ def test_earlier_words_narrow_the_completion(search_client: FlaskClient) -> None
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("typed", ["10", "100", "1,00", "1.00", "#100", "1009", "1,009"])
+@pytest.mark.parametrize(
+    "typed", ["10", "100", "1,00", "1.00", "#100", "1009", "1,009"]
+)
 def test_the_start_of_a_code_completes_to_the_code(
     search_client: FlaskClient, lang: str, typed: str
 ) -> None:
@@ -118,7 +130,8 @@ def test_the_start_of_a_code_completes_to_the_code(
 
 
 @pytest.mark.parametrize(
-    ("lang", "typed"), [("en", "error 10"), ("nl", "foutcode 100"), ("pl", "kod błędu 10")]
+    ("lang", "typed"),
+    [("en", "error 10"), ("nl", "foutcode 100"), ("pl", "kod błędu 10")],
 )
 def test_a_code_after_its_word_still_completes(
     search_client: FlaskClient, lang: str, typed: str
@@ -127,7 +140,9 @@ def test_a_code_after_its_word_still_completes(
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("typed", ["1008", "1019", "2000", "1,008", "10090", "error 1008"])
+@pytest.mark.parametrize(
+    "typed", ["1008", "1019", "2000", "1,008", "10090", "error 1008"]
+)
 def test_numbers_are_never_corrected(
     search_client: FlaskClient, lang: str, typed: str
 ) -> None:
@@ -144,7 +159,9 @@ def test_a_word_with_a_typo_is_corrected(search_client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_answers_only_in_the_language_asked(search_client: FlaskClient, lang: str) -> None:
+def test_answers_only_in_the_language_asked(
+    search_client: FlaskClient, lang: str
+) -> None:
     found = suggest(search_client, "zoom", lang, limit=20)
     assert found and {s["lang"] for s in found} == {lang}
 
@@ -214,8 +231,20 @@ def test_the_longest_query_is_answered(search_client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     "q",
-    ['"unlink', "unlink*", "heading_en:unlink", "NOT AND OR", "💥", "\u202eodla", "\x00",
-     "#", ",,,", "1,", "-", "'"],
+    [
+        '"unlink',
+        "unlink*",
+        "heading_en:unlink",
+        "NOT AND OR",
+        "💥",
+        "\u202eodla",
+        "\x00",
+        "#",
+        ",,,",
+        "1,",
+        "-",
+        "'",
+    ],
 )
 def test_odd_text_is_answered_not_an_error(search_client: FlaskClient, q: str) -> None:
     response = search_client.get("/api/v1/suggest", query_string={"q": q, "lang": "en"})
