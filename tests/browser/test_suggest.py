@@ -262,6 +262,8 @@ AXE_PAGES = [
     "/{lang}/articles/remove-users",
     "/{lang}/search?q=odla",
     "/{lang}/errors/",
+    "/{lang}/errors/1009",
+    "/{lang}/errors/9999?q=9999",
     "/{lang}/no-such-page",
     "/{lang}/sandbox/users?q=acme",
 ]
