@@ -9,7 +9,8 @@ rarest word typed; the other words are checked against each candidate's own keys
 
 The words are analysed as search analyses them (:mod:`helpdesk.search.analysis`:
 folding, stems, stop words) and error codes are read in the same spellings
-(``1,009``, ``1.009``, ``#1009``). The last word typed is a prefix; a word that
+(``1,009``, ``1.009``, ``#1009``), unfinished ones too (``1,00``: the digits typed
+so far, whatever separates them). The last word typed is a prefix; a word that
 matches nothing is retried with one letter changed, but a number never is: ``1008``
 is not a typo of ``1009``. Pure: no Flask, no I/O; built from plain
 :class:`Source` records.
@@ -42,6 +43,7 @@ MAX_WORDS = 8
 
 #: The kinds of suggestion, in the order they are shown for equal scores.
 KINDS = ("error-code", "section", "article")
+_KIND_BONUS = {"error-code": 0.03, "section": 0.02, "article": 0.0}
 
 #: Key weights by where the word is: a heading says what a section is about; the
 #: article's title and the section's id say it less; a bold portal label ("User
@@ -57,8 +59,8 @@ CODE = 5.0
 CODE_OF_SECTION = 1.0
 #: A word found only after changing one letter counts for less.
 FUZZY = 0.6
-#: Bonus for the share of a heading's words the query matched: of two headings
-#: both matching, the shorter (closer) one first.
+#: Bonus divided by the number of a heading's words: of two headings matching
+#: alike, the shorter one (closer to what was typed) first.
 COVERAGE = 0.5
 #: Postings of a prefix above which its best entries are kept ready.
 BIG = 200
@@ -152,7 +154,7 @@ def _static(entry: _Entry) -> float:
     The shorter heading first (it is closer to what was typed), then a code's
     page, a section, an article; then the corpus order. Far below any weight.
     """
-    kind = {"error-code": 0.03, "section": 0.02}.get(entry.suggestion.kind, 0.0)
+    kind = _KIND_BONUS[entry.suggestion.kind]
     return COVERAGE / max(1, entry.heading_size) + kind - entry.order * 1e-9
 
 

@@ -141,7 +141,22 @@
 
     function go(index) {
       var item = items[index];
-      if (item) window.location.assign(item.url);
+      if (!item) return;
+      close();
+      var target = new URL(item.url, window.location.href);
+      var here = window.location;
+      if (target.hash && target.pathname === here.pathname && target.search === here.search) {
+        // A section of this very page: no load, so take the focus there
+        // ourselves, as a keyboard user would expect after choosing it.
+        here.hash = target.hash;
+        var section = document.getElementById(decodeURIComponent(target.hash.slice(1)));
+        if (section) {
+          if (!section.hasAttribute("tabindex")) section.setAttribute("tabindex", "-1");
+          section.focus();
+        }
+        return;
+      }
+      window.location.assign(item.url);
     }
 
     input.addEventListener("input", function () {

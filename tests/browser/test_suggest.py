@@ -104,6 +104,17 @@ def test_escape_closes_and_keeps_the_text_and_the_focus(page: Page, lang: str) -
     page.wait_for_url(re.compile(rf"/{lang}/search\?q="))
 
 
+def test_a_section_of_the_same_page_takes_the_focus(page: Page) -> None:
+    page.goto("/en/articles/remove-users")
+    type_in_header(page, "auto-del")
+    box = page.locator("#header-q")
+    box.press("ArrowDown")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/en/articles/remove-users#auto-delete$"))
+    assert page.evaluate("document.activeElement.id") == "auto-delete"
+    assert page.locator("#header-q-listbox").is_hidden()
+
+
 def test_a_code_prefix_completes_to_the_code(page: Page) -> None:
     page.goto("/nl/articles/remove-users")
     listbox = type_in_header(page, "1,00")
