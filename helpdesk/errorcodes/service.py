@@ -253,9 +253,10 @@ def reproduce(
     segment: str,
     form: Mapping[str, str],
     create: Callable[[str | None, dict[str, Any] | None], str],
-) -> str:
-    """Create a sandbox with the account the answers describe; return its id.
+) -> tuple[str, int]:
+    """Create a sandbox with the account the answers describe.
 
+    Return its id and the code, whose fix plan the sandbox is then opened with.
     Without answers, the code's typical scenario (``error-<code>``) is used.
     ``create(scenario, account)`` stores the sandbox and returns its id.
 
@@ -273,8 +274,8 @@ def reproduce(
     if parsed.errors:
         raise InvalidAnswers(parsed.errors)
     if parsed.submitted:
-        return create(None, questionnaire.build_account(parsed.answers))
-    return create(f"error-{code}", None)
+        return create(None, questionnaire.build_account(parsed.answers)), code
+    return create(f"error-{code}", None), code
 
 
 # --- search --------------------------------------------------------------------------

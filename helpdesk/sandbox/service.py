@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 import simulator
-from helpdesk.sandbox import errors
+from helpdesk.sandbox import errors, guide
 from helpdesk.sandbox.errors import SandboxError
 from helpdesk.sandbox.store import SandboxRecord, SandboxStore, dumps
 from simulator import (
@@ -360,6 +360,21 @@ class SandboxService:
             expired id.
         """
         return _sandbox(self._record(sandbox_id), events=events)
+
+    def plan_progress(self, sandbox_id: str, code: int = 1009) -> guide.PlanProgress:
+        """Return how far the sandbox is along the fix plan of ``code``.
+
+        The plan is the one diagnosed on the account the sandbox was created with
+        (kept in its record, so every worker and store agrees); its steps are
+        ticked and its blockers counted on the current account.
+
+        :raise SandboxError: ``unknown-sandbox``.
+        :raise ValueError: a code the simulator does not diagnose.
+        """
+        record = self._record(sandbox_id)
+        initial = load_state(record.initial, events=False)
+        current = load_state(record.account, events=False)
+        return guide.plan_progress(initial, current, code)
 
     def list_users(
         self, sandbox_id: str, status: str | None = None

@@ -174,14 +174,20 @@ def signal(
     *,
     kinds: Iterable[str] | None = None,
     change: dict[str, Any] | None = None,
-) -> None:
-    """Tick the guide's steps covered by a sandbox signal; remember the outcome."""
+) -> bool:
+    """Tick the guide's steps covered by a sandbox signal; remember the outcome.
+
+    Return whether this signal finished the procedure with ``change``: the guide
+    panel then says what changed, and nothing else should say it again.
+    A fix plan (``plan:<code>``) ignores signals: its steps are ticked from the
+    account itself.
+    """
     state = guide_state()
     if state is None:
-        return
+        return False
     found = guide_steps(state["key"], current_language())
     if found is None:
-        return
+        return False
     steps = found[1].step_kinds
     privileged = actor_of(account).role is not simulator.Role.MEMBER
     covered = set(guides.signal_kinds(name, privileged=privileged))
@@ -189,8 +195,17 @@ def signal(
         covered |= set(kinds)
     before = int(state.get("ticked", 0))
     ticked = guides.advance(steps, before, covered)
+    finished = False
     if ticked != before or (change and ticked == len(steps) and before < ticked):
         state = {**state, "ticked": ticked}
         if guides.is_complete(steps, ticked) and change is not None:
             state["result"] = change
+            finished = True
         session[SESSION_GUIDE] = state
+    return finished
+
+
+def following_plan() -> int | None:
+    """Return the code whose fix plan the visitor follows, or None."""
+    state = guide_state()
+    return guides.parse_plan(state["key"]) if state is not None else None
