@@ -128,7 +128,7 @@ def plan_panel(
     article = article_link(code, lang)
     return {
         "mode": "plan",
-        "title": _("Your fix plan for error %(code)s", code=code),
+        "title": _("Error code %(code)s", code=code),
         "url": url_for("errorcodes.code", code=code),
         "article": article,
         "steps": steps,
