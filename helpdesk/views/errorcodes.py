@@ -10,9 +10,9 @@ from werkzeug.wrappers import Response
 from helpdesk.errorcodes import service
 from helpdesk.i18n import current_language, localized_blueprint
 from helpdesk.sandbox.errors import SandboxError
+from helpdesk.sandbox.guide import plan_key
 from helpdesk.sandboxes import create_sandbox
 from helpdesk.views.sandbox.actions import sandbox_error
-from helpdesk.sandbox.guide import plan_key
 from helpdesk.views.sandbox.state import SESSION_ID, begin_guide, forget_actor
 
 bp = localized_blueprint("errorcodes", __name__)

@@ -1,4 +1,4 @@
-"""Real-browser journey: a Polish reader fixes error 1009 with the plan beside the portal.
+"""Real-browser journey: a Polish reader fixes 1009 with the plan beside the portal.
 
 From "(1,009)" typed in the search box, through the error-code page's one button,
 to the sandbox with the fix plan as the guide panel, every step taken from the

@@ -13,11 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from flask_babel import format_number
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
-import simulator
 from helpdesk.content import get_library
 from helpdesk.errorcodes import codes
 from helpdesk.errorcodes.plan import plan_groups
