@@ -65,16 +65,16 @@ def reproduce(code: str) -> Page | tuple[str, int, dict[str, str]]:
     sandbox UI shows it.
     """
     try:
-        sandbox_id, number = service.reproduce(code, request.form, _create_sandbox)
+        made = service.reproduce(code, request.form, _create_sandbox)
     except service.UnknownCode:
         abort(404)
     except service.InvalidAnswers:
         abort(400)
     except SandboxError as error:
         return sandbox_error(error)
-    session[SESSION_ID] = sandbox_id
+    session[SESSION_ID] = made.sandbox_id
     forget_actor()
-    begin_guide(plan_key(number))
+    begin_guide(plan_key(made.code), query=made.query)
     return redirect(url_for("sandbox.index"))
 
 

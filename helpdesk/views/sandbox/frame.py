@@ -30,7 +30,12 @@ from helpdesk.sandbox.service import SandboxLimits
 from helpdesk.sandbox.wording import deactivated_since, describe_change
 from helpdesk.settings import LANGUAGES
 from helpdesk.views.sandbox.plan import plan_panel
-from helpdesk.views.sandbox.state import actor_of, guide_state, guide_steps
+from helpdesk.views.sandbox.state import (
+    actor_of,
+    guide_state,
+    guide_steps,
+    plan_query,
+)
 from simulator import Account, UnknownRoom, UnknownUser
 
 
@@ -79,7 +84,9 @@ def guide_panel(sandbox: service.Sandbox) -> dict[str, Any] | None:
     code = guides.parse_plan(state["key"])
     if code is not None:
         owner = actor_of(account).role is simulator.Role.OWNER
-        return plan_panel(sandbox, code, current_language(), owner=owner)
+        return plan_panel(
+            sandbox, code, current_language(), owner=owner, query=plan_query()
+        )
     found = guide_steps(state["key"], current_language())
     if found is None:
         return None

@@ -23,6 +23,7 @@ from helpdesk.views.sandbox.state import (
     load_sandbox,
     new_sandbox,
     notice,
+    plan_query,
     signal,
 )
 
@@ -91,7 +92,9 @@ def guide_done() -> str | BaseResponse:
     """
     code = following_plan()
     sandbox = load_sandbox()
-    screen = success_screen(sandbox, code, current_language()) if code else None
+    screen = None
+    if code is not None:
+        screen = success_screen(sandbox, code, current_language(), plan_query())
     if screen is None:
         return redirect(url_for("sandbox.index"))
     return render_template("sandbox/guide_done.html", screen=screen)

@@ -75,13 +75,18 @@ def step_url(step: PlanStep, account: Account) -> str:
     return url_for("sandbox.index", _anchor="addons-heading")
 
 
+def plan_url(code: int, query: dict[str, str]) -> str:
+    """Return the error-code page showing this plan (the reader's answers kept)."""
+    return url_for("errorcodes.code", code=code, _anchor="plan", **query)
+
+
 def plan_panel(
-    sandbox: Sandbox, code: int, lang: str, *, owner: bool
+    sandbox: Sandbox, code: int, lang: str, *, owner: bool, query: dict[str, str]
 ) -> dict[str, Any] | None:
     """Return the guide panel's data for the fix plan of ``code``, or None.
 
     ``owner``: whether the visitor acts as the account owner (only the owner can
-    take every step).
+    take every step); ``query``: the answers the plan came from.
     """
     found = progress(sandbox, code)
     if found is None:
@@ -127,7 +132,7 @@ def plan_panel(
     return {
         "mode": "plan",
         "title": _("Error code %(code)s", code=code),
-        "url": url_for("errorcodes.code", code=code),
+        "url": plan_url(code, query),
         "article": article,
         "steps": steps,
         "complete": found.complete,
@@ -192,7 +197,9 @@ CHANGE_LINES = {
 }
 
 
-def success_screen(sandbox: Sandbox, code: int, lang: str) -> dict[str, Any] | None:
+def success_screen(
+    sandbox: Sandbox, code: int, lang: str, query: dict[str, str]
+) -> dict[str, Any] | None:
     """Return what the success screen shows, or None if the plan is not done."""
     found = progress(sandbox, code)
     if found is None or not found.complete:
@@ -201,5 +208,5 @@ def success_screen(sandbox: Sandbox, code: int, lang: str) -> dict[str, Any] | N
         "code": code,
         "changes": changes(found),
         "article": article_link(code, lang),
-        "error_page": url_for("errorcodes.code", code=code),
+        "error_page": plan_url(code, query),
     }

@@ -137,16 +137,31 @@ def guide_state() -> dict[str, Any] | None:
     return state if isinstance(state, dict) and "key" in state else None
 
 
-def begin_guide(key: str) -> None:
-    """Follow the guide ``slug#section`` from its first step."""
-    session[SESSION_GUIDE] = {"key": key, "ticked": 0}
+def begin_guide(key: str, *, query: dict[str, str] | None = None) -> None:
+    """Follow the guide ``slug#section`` (or ``plan:<code>``) from its first step.
+
+    ``query``: the error-code page's answers a plan came from, to link back to it.
+    """
+    state: dict[str, Any] = {"key": key, "ticked": 0}
+    if query:
+        state["query"] = dict(query)
+    session[SESSION_GUIDE] = state
 
 
 def restart_guide() -> None:
     """Untick every step of the guide being followed, if any."""
     state = guide_state()
     if state is not None:
-        begin_guide(state["key"])
+        begin_guide(state["key"], query=plan_query())
+
+
+def plan_query() -> dict[str, str]:
+    """Return the answers the followed plan came from (empty: the typical plan)."""
+    state = guide_state()
+    query = state.get("query") if state is not None else None
+    if not isinstance(query, dict):
+        return {}
+    return {str(k): str(v) for k, v in query.items()}
 
 
 def end_guide() -> None:

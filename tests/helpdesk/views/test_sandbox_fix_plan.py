@@ -124,6 +124,15 @@ def test_the_plan_is_the_personal_one_from_the_answers(client: FlaskClient) -> N
         "delete",
     ]
     assert "ann@acme.example" not in body  # not the typical account's people
+    # The panel links back to the same, personal plan on the error-code page.
+    back = re.search(r'href="(/pl/errors/1009\?[^"]*)"', body)
+    assert back is not None
+    assert "users=3" in back.group(1) and back.group(1).endswith("#plan")
+    # Resetting the sandbox keeps following the same plan.
+    client.post("/pl/sandbox/reset")
+    body = client.get("/pl/sandbox/").get_data(as_text=True)
+    assert BLOCKERS_LEFT["pl"].format(3, 3) in re.sub(r"\s+", " ", body)
+    assert "users=3" in body
 
 
 def test_steps_are_ticked_after_each_action_and_blockers_recounted(
@@ -182,7 +191,7 @@ def test_accepting_ends_on_one_success_screen_with_a_link_back(
     assert FIXED[lang] in text(done)
     assert status_regions(body) == 1  # announced once
     assert f'href="/{lang}/articles/error-1009"' in body
-    assert f'href="/{lang}/errors/1009"' in body
+    assert f'href="/{lang}/errors/1009#plan"' in body
     # Nothing was queued to say it again on the next page.
     after = client.get(f"/{lang}/sandbox/").get_data(as_text=True)
     assert "sb-notice-success" not in after
