@@ -75,6 +75,36 @@ def step_url(step: PlanStep, account: Account) -> str:
     return url_for("sandbox.index", _anchor="addons-heading")
 
 
+#: A run of this many targets at most is offered as one bulk action (its URL
+#: names every user).
+BULK_OFFER_MAX = 30
+
+
+def bulk_url(run: list[PlanStep]) -> str | None:
+    """Return the bulk dialog doing a run of unlinks or deletions at once, or None.
+
+    The articles' procedures for several users are the portal's bulk actions; the
+    run's transfer options are joined (all go to the same user, or none is offered).
+    """
+    if not run:
+        return None
+    first = run[0]
+    if first.action not in ("disassociate", "delete") or not 1 < len(run) <= (
+        BULK_OFFER_MAX
+    ):
+        return None
+    targets = {step.params.get("transfer_email") for step in run}
+    if len(targets) != 1:
+        return None
+    query: dict[str, Any] = {"action": first.action, "email": [s.target for s in run]}
+    if targets != {None}:
+        query["transfer_email"] = targets.pop()
+        for name in ("transfer_meeting", "transfer_webinar", "transfer_recording"):
+            if any(step.params.get(name) for step in run):
+                query[name] = "1"
+    return url_for("sandbox.confirm_bulk", **query)
+
+
 def plan_url(code: int, query: dict[str, str]) -> str:
     """Return the error-code page showing this plan (the reader's answers kept)."""
     return url_for("errorcodes.code", code=code, _anchor="plan", **query)
@@ -99,6 +129,7 @@ def plan_panel(
         run = found.steps[offset : offset + group.count]
         offset += group.count
         states = {state for _step, state in run}
+        todo = [step for step, step_state in run if step_state == "todo"]
         if states <= {"done"}:
             state = "done"
         elif states <= {"skipped", "done"}:
@@ -111,6 +142,8 @@ def plan_panel(
                 "text": group.text,
                 "state": state,
                 "link": group.link or group.why,
+                "all_url": bulk_url(todo),
+                "all_count": len(todo),
                 "targets": [
                     {
                         "text": step.target,

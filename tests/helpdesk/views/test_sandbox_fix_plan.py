@@ -92,6 +92,11 @@ def test_the_button_opens_the_sandbox_with_the_typical_plan_beside_it(
         rf'href="(/{lang}/sandbox/users/piotr@acme.example/delete\?[^"]+)"', body
     )
     assert delete is not None and "transfer_email=owner@acme.example" in delete.group(1)
+    # Several users of one step: the portal's bulk action, with the plan's transfer.
+    bulk = re.findall(r'class="sb-guide-all"><a href="([^"]+)"', body)
+    assert [url.split("?")[0] for url in bulk] == [f"/{lang}/sandbox/users/bulk"] * 2
+    assert "action=disassociate&amp;email=sanne@partner.example" in bulk[0]
+    assert "transfer_email=owner@acme.example" in bulk[1]
     # Each blocker left, with where it is fixed.
     assert body.count('class="sb-guide-blockers"') == 1
     assert f'href="/{lang}/articles/error-1009"' in body  # back to the article
@@ -124,6 +129,8 @@ def test_the_plan_is_the_personal_one_from_the_answers(client: FlaskClient) -> N
         "delete",
     ]
     assert "ann@acme.example" not in body  # not the typical account's people
+    # One user to unlink: no bulk action is offered for a single user.
+    assert "action=disassociate" not in body
     # The panel links back to the same, personal plan on the error-code page.
     back = re.search(r'href="(/pl/errors/1009\?[^"]*)"', body)
     assert back is not None
