@@ -212,17 +212,23 @@ class PlanProgress:
         return None
 
 
-def step_done(step: PlanStep, account: Account) -> bool:
+def step_done(
+    step: PlanStep, account: Account, present: frozenset[str] | None = None
+) -> bool:
     """Return whether ``account`` shows the plan step done.
 
     A user who is gone has had every step about them done (unlinked or deleted,
     either way they no longer block); a role step is done once they are a Member.
+    ``present``: the account's users' e-mails, case-folded (when checking many
+    steps, so that each is not a search of the whole account).
     """
+    if present is None:
+        present = frozenset(u.key for u in account.users)
     target = step.target
     if step.action in ("disassociate", "delete"):
-        return not account.has_user(target)
+        return target.casefold() not in present
     if step.action == "change-role":
-        if not account.has_user(target):
+        if target.casefold() not in present:
             return True
         return account.find(target).role is Role(step.params.get("role", "member"))
     if step.action == "delete-room":
@@ -240,28 +246,49 @@ def step_done(step: PlanStep, account: Account) -> bool:
 def plan_progress(initial: Account, current: Account, code: int = 1009) -> PlanProgress:
     """Return the fix plan of ``code`` diagnosed on ``initial``, ticked on ``current``.
 
-    A step not done whose purpose is gone is ``skipped``: the owner's license
-    serves the deletions after it, so once every user it was for has left it is
-    no longer needed.
+    :raise ValueError: a code the simulator does not know.
+    """
+    plan, total = initial_plan(initial, code)
+    return track(plan, total, current, code)
+
+
+def initial_plan(
+    initial: Account, code: int = 1009
+) -> tuple[tuple[PlanStep, ...], int]:
+    """Return the plan diagnosed on a sandbox's first account, and its blockers.
 
     :raise ValueError: a code the simulator does not know.
     """
-    plan = diagnose(initial, code).plan
-    deleting = [s.target for s in plan if s.action == "delete"]
+    diagnosis = diagnose(initial, code)
+    return tuple(diagnosis.plan), len(diagnosis.blockers)
+
+
+def track(
+    plan: Sequence[PlanStep], total: int, current: Account, code: int = 1009
+) -> PlanProgress:
+    """Return how far ``current`` is along ``plan`` (``total`` blockers at the start).
+
+    A step not done whose purpose is gone is ``skipped``: the owner's license
+    serves the deletions after it, so once every user it was for has left it is
+    no longer needed.
+    """
+    present = frozenset(u.key for u in current.users)
+    deleting = [s.target.casefold() for s in plan if s.action == "delete"]
     steps: list[tuple[PlanStep, StepState]] = []
     for step in plan:
-        state: StepState = "done" if step_done(step, current) else "todo"
+        done = step_done(step, current, present)
+        state: StepState = "done" if done else "todo"
         if (
             state == "todo"
             and step.action == "assign-license"
-            and not any(current.has_user(email) for email in deleting)
+            and not any(email in present for email in deleting)
         ):
             state = "skipped"
         steps.append((step, state))
     return PlanProgress(
         code=code,
         steps=tuple(steps),
-        total=len(blockers(initial)),
+        total=total,
         left=tuple(blockers(current)),
         accepted=current.invitation_accepted,
     )

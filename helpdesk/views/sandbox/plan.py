@@ -26,6 +26,9 @@ from helpdesk.sandbox.service import Sandbox
 from helpdesk.sandboxes import sandboxes
 from simulator import Account, PlanStep
 
+#: The panel lists this many blockers left at most (the count says how many).
+BLOCKERS_SHOWN = 10
+
 
 def progress(sandbox: Sandbox, code: int) -> guides.PlanProgress | None:
     """Return the sandbox's progress along the plan, or None without a stored one.
@@ -35,7 +38,7 @@ def progress(sandbox: Sandbox, code: int) -> guides.PlanProgress | None:
     if sandbox.id is None:
         return None
     try:
-        return sandboxes().plan_progress(sandbox.id, code)
+        return sandboxes().plan_progress(sandbox.id, code, sandbox.account)
     except (SandboxError, ValueError):
         return None
 
@@ -175,7 +178,8 @@ def plan_panel(
             "left": len(left),
             "total": found.total,
             "text": blockers_left(len(left), found.total),
-            "lines": blocker_lines(left, account) if left else [],
+            "lines": blocker_lines(left[:BLOCKERS_SHOWN], account, plan),
+            "more": more_blockers(len(left) - BLOCKERS_SHOWN),
         },
     }
 
@@ -186,6 +190,17 @@ def blockers_left(left: int, total: int) -> str:
         "Blockers left: %(left)s of %(total)s",
         left=format_number(left),
         total=format_number(total),
+    )
+
+
+def more_blockers(count: int) -> str | None:
+    """Return "and 3 more" for the blockers the panel does not list, or None."""
+    if count <= 0:
+        return None
+    return ngettext(
+        "…and %(num)d more: the steps above clear them too.",
+        "…and %(num)d more: the steps above clear them too.",
+        count,
     )
 
 
