@@ -268,3 +268,19 @@ def test_a_step_before_the_end_still_gets_its_notice(client: FlaskClient) -> Non
     body = page.get_data(as_text=True)
     assert "sb-notice-success" in body
     assert status_regions(body) == 1
+
+
+def test_a_long_list_of_blockers_is_cut_short_with_the_rest_counted(
+    client: FlaskClient,
+) -> None:
+    answers = {"diagnose": "1", "users": "40", "managed": "10", "rooms": "3"}
+    body = open_plan(client, "en", **answers)
+    panel = body[body.index('class="sb-guide-blockers"') :]
+    panel = panel[: panel.index("</section>")]
+    assert panel.count("<li>") == 10
+    assert "…and 33 more: the steps above clear them too." in text_of(panel)
+    assert BLOCKERS_LEFT["en"].format(43, 43) in text_of(body)
+
+
+def text_of(html_text: str) -> str:
+    return re.sub(r"\s+", " ", html_text)
