@@ -7,7 +7,7 @@ source link and 1009 blockers the portal frame renders.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import url_for
@@ -42,13 +42,19 @@ def refusal_data(rule_id: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def blocker_lines(
-    blockers: list[dict[str, Any]], account: Account
+    blockers: list[dict[str, Any]],
+    account: Account,
+    steps: Iterable[simulator.PlanStep] | None = None,
 ) -> list[dict[str, Any]]:
-    """Return each 1009 blocker with a sandbox link and the sections that clear it."""
+    """Return each 1009 blocker with a sandbox link and the sections that clear it.
+
+    ``steps``: the plan whose sections to link (default: the account diagnosed now).
+    """
     plan: dict[str, list[str]] = {}
-    if not account.invitation_accepted:
-        for step in simulator.diagnose(account).plan:
-            plan.setdefault(step.target, []).append(step.action)
+    if steps is None and not account.invitation_accepted:
+        steps = simulator.diagnose(account).plan
+    for step in steps or ():
+        plan.setdefault(step.target, []).append(step.action)
     lang = current_language()
     lines = []
     for blocker in blockers:

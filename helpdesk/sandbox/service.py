@@ -16,6 +16,8 @@ unchanged. Any other error (unknown user, bad input) commits nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import random
 import secrets
 import time
@@ -25,7 +27,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 import simulator
-from helpdesk.sandbox import errors
+from helpdesk.sandbox import errors, guide
 from helpdesk.sandbox.errors import SandboxError
 from helpdesk.sandbox.store import SandboxRecord, SandboxStore, dumps
 from simulator import (
@@ -34,6 +36,7 @@ from simulator import (
     Diagnosis,
     Event,
     ImportReport,
+    PlanStep,
     RemovalReport,
     Status,
     TransferOptions,
@@ -123,6 +126,17 @@ def _sandbox(record: SandboxRecord, *, events: bool = True) -> Sandbox:
         dt.datetime.fromtimestamp(record.created, dt.UTC),
         dt.datetime.fromtimestamp(record.last_used, dt.UTC),
     )
+
+
+@functools.lru_cache(maxsize=32)
+def _initial_plan(initial_text: str, code: int) -> tuple[tuple[PlanStep, ...], int]:
+    """Return the plan diagnosed on a sandbox's initial account, and its blockers.
+
+    The initial account never changes, and diagnosing a large one costs more than
+    the rest of a page: a page of a sandbox with a plan reuses the result.
+    """
+    initial = load_state(json.loads(initial_text), events=False)
+    return guide.initial_plan(initial, code)
 
 
 def _choice(field: str, value: Any, allowed: tuple[str, ...]) -> str:
@@ -375,6 +389,25 @@ class SandboxService:
             expired id.
         """
         return _sandbox(self._record(sandbox_id), events=events)
+
+    def plan_progress(
+        self, sandbox_id: str, code: int = 1009, current: Account | None = None
+    ) -> guide.PlanProgress:
+        """Return how far the sandbox is along the fix plan of ``code``.
+
+        The plan is the one diagnosed on the account the sandbox was created with
+        (kept in its record, so every worker and store agrees); its steps are
+        ticked and its blockers counted on the current account (``current``: as
+        the caller has just read it, which saves reading it again).
+
+        :raise SandboxError: ``unknown-sandbox``.
+        :raise ValueError: a code the simulator does not diagnose.
+        """
+        record = self._record(sandbox_id)
+        plan, total = _initial_plan(record.initial_text, code)
+        if current is None:
+            current = load_state(record.account, events=False)
+        return guide.track(plan, total, current, code)
 
     def list_users(
         self, sandbox_id: str, status: str | None = None
