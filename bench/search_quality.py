@@ -115,7 +115,7 @@ def main() -> None:
         type=Path,
         nargs="+",
         default=[DEFAULT_QUERIES, HELDOUT_QUERIES, HELDOUT_QUESTIONS],
-        help="query files (default: the public set, the held-out queries and questions)",
+        help="query files (default: public set, held-out queries and questions)",
     )
     parser.add_argument("--verbose", action="store_true", help="show every miss")
     args = parser.parse_args()
