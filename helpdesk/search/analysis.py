@@ -266,6 +266,110 @@ class LanguageAnalyzer(Analyzer):
         return found
 
 
+#: Words of a question that say how it is asked, not what it is about: "what
+#: happens", "do I need", "wat gebeurt er", "co się dzieje", "czy trzeba". Unlike
+#: stop words they are indexed (a section may be about what is "needed"), but a
+#: query leaves them out when it has other words, so they do not outweigh the
+#: words that name the topic. Negations are not here: "cannot be unlinked" asks
+#: for the section about what cannot be done.
+QUESTION_WORDS = {
+    "en": (
+        "happen happens happened still someone somebody anyone "
+        "anybody possible way ways now anymore any able get gets got want wants "
+        "keep help please also yet again something thing things go going make "
+        "tell know"
+    ),
+    "nl": (
+        "gebeurt gebeuren gebeurd mogelijk iemand iets nog steeds wel toch "
+        "graag even krijg krijgen manier lukt gaat gaan doen weten zien wil wilt "
+        "willen meer"
+    ),
+    "pl": (
+        "dzieje dzieją stanie można "
+        "ktoś coś da się sposób jakoś wciąż nadal jeszcze już chcę chce zrobić "
+        "mogę może mogą muszę musi"
+    ),
+}
+
+
+@lru_cache(maxsize=8)
+def question_words(lang: str) -> frozenset[str]:
+    """Return the words that only say how a question is asked in ``lang``."""
+    listed = set(QUESTION_WORDS.get(lang, "").split())
+    return frozenset(listed | {fold(w) for w in listed})
+
+
+#: Words readers use for what the articles say otherwise, one set a line, by
+#: language: the glossary's terms and the articles' own wording beside the words
+#: people type ("permission" for the articles' "privilege", "inloggen" for
+#: "aanmelden", "przywileje" for "uprawnienia"). Single words only: a query word
+#: in a set also searches the others (see :func:`synonyms`).
+SYNONYMS = {
+    "en": (
+        "permission permissions privilege privileges rights",
+        "login logon log sign signin",
+        "admin administrator",
+        "several multiple many",
+        "need needed needs require required requires requirement requirements "
+        "prerequisite prerequisites",
+        "disable disabled deactivate",
+        "permanent permanently irreversible undone undo",
+        "reactivate reenable restore",
+    ),
+    "nl": (
+        "rechten recht bevoegdheden bevoegdheid machtigingen machtiging "
+        "privileges toestemming",
+        "inloggen aanmelden login inlog",
+        "beheerder admin administrator",
+        "nodig vereist vereiste vereisten",
+        "deactiveren uitschakelen blokkeren",
+        "definitief permanent onomkeerbaar",
+        "heractiveren reactiveren",
+    ),
+    "pl": (
+        "uprawnienia uprawnienie uprawnień przywileje przywilej przywilejów "
+        "prawa uprawnieniach",
+        "zalogować zalogowanie logować logowanie zalogowania zaloguj login",
+        "administrator administratora admin admina",
+        "potrzebne potrzebny potrzeba trzeba wymagane wymagany wymaga wymagania "
+        "wymagań",
+        "kilku kilka wielu wiele",
+        "dezaktywować wyłączyć zablokować",
+        "trwałe trwale nieodwracalne nieodwracalnie ostateczne",
+    ),
+}
+
+
+@lru_cache(maxsize=8)
+def _synonym_sets(lang: str) -> dict[str, tuple[str, ...]]:
+    """Return each synonym's indexed forms mapped to the words of its set."""
+    found: dict[str, list[str]] = {}
+    for line in SYNONYMS.get(lang, ()):
+        members = tuple(line.split())
+        for member in members:
+            for form in word_forms(lang, member):
+                found.setdefault(form, []).extend(members)
+    return {form: tuple(dict.fromkeys(words)) for form, words in found.items()}
+
+
+def synonyms(lang: str, word: str) -> tuple[str, ...]:
+    """Return the words that mean what a lowercase query ``word`` means in ``lang``.
+
+    Matched on the word's forms, so any inflection of a listed word has the same
+    synonyms (``permissions`` and ``permission``); the word itself is left out.
+    """
+    sets = _synonym_sets(lang)
+    found: list[str] = []
+    for form in word_forms(lang, word):
+        found += sets.get(form, ())
+    own = set(word_forms(lang, word))
+    return tuple(
+        w
+        for w in dict.fromkeys(found)
+        if w != word and not own & set(word_forms(lang, w))
+    )
+
+
 def analyzer(lang: str) -> Analyzer:
     """Return the index analyzer for one site language."""
     return LanguageAnalyzer(lang)

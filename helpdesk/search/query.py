@@ -39,6 +39,9 @@ CORRECTION_BOOST = 0.8
 #: as they are written (measured with bench/search_quality.py: 0.5 and 0.25 made
 #: Dutch rankings worse, 0.15 kept them).
 PART_BOOST = 0.15
+#: A synonym of a word typed (:data:`analysis.SYNONYMS`) counts a little less than
+#: the word itself: the reader's own word, where a section has it, says more.
+SYNONYM_BOOST = 0.8
 #: Coordination: a section's score times (words matched / words asked) ** this.
 #: Scores add up over the words, so a section repeating the site's commonest
 #: words ("account", "gebruiker", "konta") in a short heading outranked the one
@@ -113,9 +116,16 @@ def fields(lang: str) -> dict[str, float]:
 def content_words(
     parsed: ParsedQuery, lang: str, stops: Callable[[str], frozenset[str]]
 ) -> list[str]:
-    """Return the query's words that are not stop words in ``lang``."""
+    """Return the query's words that are not stop words in ``lang``.
+
+    Words that only say how a question is asked ("what happens", "czy trzeba")
+    are left out too, unless nothing else is left.
+    """
     stop = stops(lang)
-    return [w for w in parsed.words if w not in stop]
+    words = [w for w in parsed.words if w not in stop]
+    asking = analysis.question_words(lang)
+    topical = [w for w in words if w not in asking]
+    return topical or words
 
 
 class TermUnion(wq.Or):
@@ -189,6 +199,9 @@ def build_query(
             terms += _word_terms(lang, forms(lang, fixed), CORRECTION_BOOST, n)
         terms += _word_terms(lang, related.get(word, ()), CORRECTION_BOOST, n)
         terms += _word_terms(lang, parts.get(word, ()), PART_BOOST, n)
+        same = [f for w in analysis.synonyms(lang, word) for f in forms(lang, w)]
+        same = [f for f in dict.fromkeys(same) if f not in own]
+        terms += _word_terms(lang, same, SYNONYM_BOOST, n)
     first = len(parsed.words)
     for n, code in enumerate(parsed.codes, first):
         terms.append(WordTerm(f"lead_codes_{lang}", code, LEAD_CODE_BOOST, n))
