@@ -26,8 +26,10 @@ import snowballstemmer
 from whoosh.analysis import Analyzer, Filter, RegexTokenizer, StandardAnalyzer, Token
 from whoosh.lang.stopwords import stoplists
 
+from helpdesk.search import lemmas
+
 #: Bump when the analysis changes in a way that changes the indexed terms.
-ANALYZER_VERSION = 4
+ANALYZER_VERSION = 5
 #: The snowballstemmer release the stems come from; an index records it.
 SNOWBALL_VERSION: str = metadata.version("snowballstemmer")
 
@@ -73,15 +75,29 @@ def stem(lang: str, word: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def word_forms(lang: str, word: str) -> tuple[str, ...]:
-    """Return the indexed forms of a lowercase word: folded stem, then folded word.
+    """Return the indexed forms of a lowercase word: folded stem, folded word, lemma.
 
     The folded word itself is kept besides the stem: it matches Polish typed
     without diacritics (which the stemmer leaves unstemmed), and it favours the
     exact word where a stemmer conflates two (Dutch ``beheerde``/``beheerder``).
+    The folded lemma (:mod:`helpdesk.search.lemmas`) comes last, when it differs
+    from both: it joins the inflections a stemmer leaves apart.
     """
     stemmed = fold(stem(lang, word))
     folded = fold(word)
-    return (stemmed,) if stemmed == folded else (stemmed, folded)
+    forms = (stemmed,) if stemmed == folded else (stemmed, folded)
+    lemma = lemma_form(lang, word)
+    return forms if lemma is None or lemma in forms else (*forms, lemma)
+
+
+@lru_cache(maxsize=200_000)
+def lemma_form(lang: str, word: str) -> str | None:
+    """Return the folded lemma of a lowercase ``word``, or None when it has none.
+
+    Tried as typed, then without diacritics where the table knows that spelling.
+    """
+    found = lemmas.lemma(lang, word)
+    return fold(found) if found is not None else None
 
 
 #: Words of questions and contractions that Whoosh's lists lack: a reader asks
@@ -146,13 +162,10 @@ class LanguageFilter(Filter):
             t.stopped = False
             if removed and t.positions:
                 t.pos -= removed
-            forms = word_forms(lang, text)
-            t.text = forms[0]
-            yield t
-            if len(forms) > 1:
+            for form in word_forms(lang, text):
                 # Same position and characters: phrase queries and pinpoint
-                # highlighting treat both forms as the one word they are.
-                t.text = forms[1]
+                # highlighting treat all forms as the one word they are.
+                t.text = form
                 yield t
 
 
@@ -230,13 +243,10 @@ class LanguageAnalyzer(Analyzer):
                 continue
             pos += 1
             t.stopped = False
-            forms = forms_of(lang, text)
-            t.text = forms[0]
-            yield t
-            if len(forms) > 1:
+            for form in forms_of(lang, text):
                 # Same position and characters: phrase queries and pinpoint
-                # highlighting treat both forms as the one word they are.
-                t.text = forms[1]
+                # highlighting treat all forms as the one word they are.
+                t.text = form
                 yield t
 
     def word_positions(self, value: str) -> dict[str, list[tuple[int, int, int]]]:
@@ -303,7 +313,10 @@ def question_words(lang: str) -> frozenset[str]:
 #: language: the glossary's terms and the articles' own wording beside the words
 #: people type ("permission" for the articles' "privilege", "inloggen" for
 #: "aanmelden", "przywileje" for "uprawnienia"). Single words only: a query word
-#: in a set also searches the others (see :func:`synonyms`).
+#: in a set also searches the others (see :func:`synonyms`). ``a => b``: a reader's
+#: ``a`` also searches ``b``, not the other way (the articles use both words, but
+#: ``b`` for what ``a`` asks: "remove users" are deleted, "remove rooms" are not
+#: what a reader deleting users wants).
 SYNONYMS = {
     "en": (
         "permission permissions privilege privileges rights",
@@ -345,10 +358,11 @@ def _synonym_sets(lang: str) -> dict[str, tuple[str, ...]]:
     """Return each synonym's indexed forms mapped to the words of its set."""
     found: dict[str, list[str]] = {}
     for line in SYNONYMS.get(lang, ()):
-        members = tuple(line.split())
+        asked, _, meant = line.partition("=>")
+        members = tuple(asked.split())
         for member in members:
             for form in word_forms(lang, member):
-                found.setdefault(form, []).extend(members)
+                found.setdefault(form, []).extend((*members, *meant.split()))
     return {form: tuple(dict.fromkeys(words)) for form, words in found.items()}
 
 
@@ -389,9 +403,12 @@ def query_forms(lang: str, word: str) -> tuple[str, ...]:
     """Return the index terms a lowercase query word may match in ``lang``.
 
     Besides the indexed forms, the stem of the folded word is tried: a Polish
-    word typed without diacritics sometimes still stems like the real word.
+    word typed without diacritics sometimes still stems like the real word. The
+    lemma is left out: the query searches it at its own weight (see
+    :func:`lemma_form` and :data:`helpdesk.search.query.LEMMA_BOOST`).
     """
-    forms = list(word_forms(lang, word))
+    lemma = lemma_form(lang, word)
+    forms = [f for f in word_forms(lang, word) if f != lemma]
     extra = fold(stem(lang, fold(word)))
     if extra not in forms:
         forms.append(extra)
