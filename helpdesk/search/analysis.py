@@ -83,11 +83,16 @@ def word_forms(lang: str, word: str) -> tuple[str, ...]:
     The folded lemma (:mod:`helpdesk.search.lemmas`) comes last, when it differs
     from both: it joins the inflections a stemmer leaves apart.
     """
-    stemmed = fold(stem(lang, word))
-    folded = fold(word)
-    forms = (stemmed,) if stemmed == folded else (stemmed, folded)
+    forms = _stem_forms(lang, word)
     lemma = lemma_form(lang, word)
     return forms if lemma is None or lemma in forms else (*forms, lemma)
+
+
+def _stem_forms(lang: str, word: str) -> tuple[str, ...]:
+    """Return a word's folded stem, then its folded self when that differs."""
+    stemmed = fold(stem(lang, word))
+    folded = fold(word)
+    return (stemmed,) if stemmed == folded else (stemmed, folded)
 
 
 @lru_cache(maxsize=200_000)
@@ -320,6 +325,7 @@ def question_words(lang: str) -> frozenset[str]:
 SYNONYMS = {
     "en": (
         "permission permissions privilege privileges rights",
+        "remove removing removed => delete",
         "login logon log sign signin",
         "admin administrator",
         "several multiple many",
@@ -338,6 +344,8 @@ SYNONYMS = {
         "deactiveren uitschakelen blokkeren",
         "definitief permanent onomkeerbaar",
         "heractiveren reactiveren",
+        "weghalen wissen => verwijderen",
+        "terughalen herstellen terugzetten => heractiveren definitief",
     ),
     "pl": (
         "uprawnienia uprawnienie uprawnień przywileje przywilej przywilejów "
@@ -349,8 +357,45 @@ SYNONYMS = {
         "kilku kilka wielu wiele",
         "dezaktywować wyłączyć zablokować",
         "trwałe trwale nieodwracalne nieodwracalnie ostateczne",
+        "skasować wykasować => usunąć",
+        "przywrócić odzyskać => aktywować trwałe",
     ),
 }
+
+
+#: Negations, by language: with the words below they name one thing.
+NEGATIONS = {
+    "en": "not never no hasn't haven't didn't don't doesn't isn't wasn't weren't",
+    "nl": "niet nooit geen",
+    "pl": "nie nigdy",
+}
+#: What a negated word names, as the glossary says: a pending user "has not
+#: activated their account" ("heeft het account nog niet geactiveerd", "nie
+#: aktywował konta"). ``word => name``: a query with a negation and any form of
+#: ``word`` also searches ``name``.
+NEGATED = {
+    "en": ("activate => pending",),
+    "nl": ("activeren => behandeling",),
+    "pl": ("aktywować => oczekujący",),
+}
+
+
+def negated_names(lang: str, words: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the words that a negation among ``words`` names (:data:`NEGATED`).
+
+    ``words`` are all the query's words, stop words included (negations are
+    stop words in English and Dutch).
+    """
+    negations = set(NEGATIONS.get(lang, "").split())
+    if not negations & set(words):
+        return ()
+    asked = {form for word in words for form in word_forms(lang, word)}
+    found: list[str] = []
+    for rule in NEGATED.get(lang, ()):
+        word, _, names = rule.partition("=>")
+        if asked & set(word_forms(lang, word.strip())):
+            found += names.split()
+    return tuple(dict.fromkeys(found))
 
 
 @lru_cache(maxsize=8)
@@ -407,8 +452,7 @@ def query_forms(lang: str, word: str) -> tuple[str, ...]:
     lemma is left out: the query searches it at its own weight (see
     :func:`lemma_form` and :data:`helpdesk.search.query.LEMMA_BOOST`).
     """
-    lemma = lemma_form(lang, word)
-    forms = [f for f in word_forms(lang, word) if f != lemma]
+    forms = list(_stem_forms(lang, word))
     extra = fold(stem(lang, fold(word)))
     if extra not in forms:
         forms.append(extra)
