@@ -75,7 +75,7 @@ def test_question_words_give_way_to_content_words(
 
 def keys(app: Flask, text: str, lang: str) -> list[str]:
     with app.test_request_context():
-        return [f"{h.slug}#{h.section}" for h in search(text, lang, limit=3).hits]
+        return [f"{h.slug}#{h.section}" for h in search(text, lang, limit=5).hits]
 
 
 @pytest.mark.parametrize(
