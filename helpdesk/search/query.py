@@ -222,14 +222,14 @@ def build_query(
         same = [f for f in dict.fromkeys(same) if f not in own]
         terms += _word_terms(lang, same, SYNONYM_BOOST, n)
     first = len(parsed.words)
+    for n, code in enumerate(parsed.codes, first):
+        terms.append(WordTerm(f"lead_codes_{lang}", code, LEAD_CODE_BOOST, n))
+        terms.append(WordTerm(f"codes_{lang}", code, CODE_BOOST, n))
+    first += len(parsed.codes)
     for n, name in enumerate(analysis.negated_names(lang, parsed.words), first):
         # A word of its own: "not activated" asks for "pending" as much as for
         # either word typed.
         terms += _word_terms(lang, forms(lang, name), word=n)
-    first += len(analysis.NEGATED.get(lang, ()))
-    for n, code in enumerate(parsed.codes, first):
-        terms.append(WordTerm(f"lead_codes_{lang}", code, LEAD_CODE_BOOST, n))
-        terms.append(WordTerm(f"codes_{lang}", code, CODE_BOOST, n))
     if not terms:
         return None
     return TermUnion(terms)

@@ -99,3 +99,19 @@ def test_questions_find_the_section_that_answers_them(
     search_app: Flask, lang: str, text: str, expected: str
 ) -> None:
     assert expected in keys(search_app, text, lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "names"),
+    [
+        ("en", ("user", "has", "not", "activated", "account"), ("pending",)),
+        ("nl", ("niet", "geactiveerd"), ("behandeling",)),
+        ("pl", ("nie", "aktywował", "konta"), ("oczekujący",)),
+        ("pl", ("aktywował", "konta"), ()),  # no negation
+        ("en", ("not", "deleted"), ()),  # a negation of something else
+    ],
+)
+def test_a_negation_names_what_the_glossary_calls_it(
+    lang: str, words: tuple[str, ...], names: tuple[str, ...]
+) -> None:
+    assert analysis.negated_names(lang, words) == names
