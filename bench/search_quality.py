@@ -2,8 +2,10 @@
 
 Usage: ``.venv/bin/python bench/search_quality.py [--queries FILE ...] [--verbose]``
 
-By default both query sets run: the public one and the held-out one written for
-this bench (``bench/heldout_queries.jsonl``), each printed with the baseline.
+By default three query sets run, each printed on its own with the baseline: the
+public one, the held-out one written for this bench (``bench/heldout_queries.jsonl``)
+and the held-out natural questions (``bench/heldout_questions.jsonl``: whole
+questions, judged by the section that answers them, written before any tuning).
 
 Both indexes are built from the articles into a temporary folder, with the same
 schema, fields and query building; only the analysis differs (ours: per-language
@@ -32,6 +34,7 @@ from helpdesk.settings import LANGUAGES, PROJECT_ROOT  # noqa: E402
 
 DEFAULT_QUERIES = PROJECT_ROOT.parent / "shared" / "eval" / "search_queries.jsonl"
 HELDOUT_QUERIES = Path(__file__).resolve().parent / "heldout_queries.jsonl"
+HELDOUT_QUESTIONS = Path(__file__).resolve().parent / "heldout_questions.jsonl"
 TOP = 5
 
 
@@ -111,8 +114,8 @@ def main() -> None:
         "--queries",
         type=Path,
         nargs="+",
-        default=[DEFAULT_QUERIES, HELDOUT_QUERIES],
-        help="query files (default: the public and the held-out set)",
+        default=[DEFAULT_QUERIES, HELDOUT_QUERIES, HELDOUT_QUESTIONS],
+        help="query files (default: public set, held-out queries and questions)",
     )
     parser.add_argument("--verbose", action="store_true", help="show every miss")
     args = parser.parse_args()

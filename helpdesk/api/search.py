@@ -12,6 +12,7 @@ from helpdesk.contentloop import record_search
 from helpdesk.errors import api_error
 from helpdesk.i18n import negotiate_api_language
 from helpdesk.search import MAX_LIMIT, SearchResult, search
+from helpdesk.search.results import group_hits
 from helpdesk.settings import LANGUAGES
 
 #: Results returned when ``limit`` is not given.
@@ -53,6 +54,17 @@ def result_json(result: SearchResult) -> dict[str, Any]:
                 "score": hit.score,
             }
             for hit in result.hits
+        ],
+        # The same hits grouped by article, in rank order: each article's best
+        # section first (an optional field; "results" stays per section).
+        "article_hits": [
+            {
+                "slug": group.slug,
+                "lang": group.lang,
+                "title": group.title,
+                "sections": [hit.section for hit in (group.best, *group.others)],
+            }
+            for group in group_hits(result.hits)
         ],
     }
 

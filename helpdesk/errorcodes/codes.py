@@ -90,6 +90,25 @@ def normalize(text: str, known: Collection[int] = ()) -> int | None:
     return None
 
 
+def named_code(text: str) -> int | None:
+    """Return the code ``text`` says is an error code, or ``None``.
+
+    Stricter than :func:`normalize` without known codes: the number must have
+    evidence of its own (parentheses, a word such as "error" or "kod błędu",
+    thousands grouping as Zoom prints codes), or be the whole input. "Remove 200
+    users" names no code; "error 4711" and "(4,711)" do.
+    """
+    text = clean(text)
+    candidates = [_score(match, text, ()) for match in _NUMBER.finditer(text)]
+    candidates = [c for c in candidates if c is not None]
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda c: (c.score, -c.position))
+    if best.score > 0 or _is_only_a_number(text):
+        return best.value
+    return None
+
+
 def parse_code(value: str) -> int | None:
     """Return the code in a URL segment such as ``1009``, ``1,009`` or ``1.009``.
 

@@ -26,8 +26,10 @@ import snowballstemmer
 from whoosh.analysis import Analyzer, Filter, RegexTokenizer, StandardAnalyzer, Token
 from whoosh.lang.stopwords import stoplists
 
+from helpdesk.search import lemmas
+
 #: Bump when the analysis changes in a way that changes the indexed terms.
-ANALYZER_VERSION = 4
+ANALYZER_VERSION = 5
 #: The snowballstemmer release the stems come from; an index records it.
 SNOWBALL_VERSION: str = metadata.version("snowballstemmer")
 
@@ -73,15 +75,34 @@ def stem(lang: str, word: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def word_forms(lang: str, word: str) -> tuple[str, ...]:
-    """Return the indexed forms of a lowercase word: folded stem, then folded word.
+    """Return the indexed forms of a lowercase word: folded stem, folded word, lemma.
 
     The folded word itself is kept besides the stem: it matches Polish typed
     without diacritics (which the stemmer leaves unstemmed), and it favours the
     exact word where a stemmer conflates two (Dutch ``beheerde``/``beheerder``).
+    The folded lemma (:mod:`helpdesk.search.lemmas`) comes last, when it differs
+    from both: it joins the inflections a stemmer leaves apart.
     """
+    forms = _stem_forms(lang, word)
+    lemma = lemma_form(lang, word)
+    return forms if lemma is None or lemma in forms else (*forms, lemma)
+
+
+def _stem_forms(lang: str, word: str) -> tuple[str, ...]:
+    """Return a word's folded stem, then its folded self when that differs."""
     stemmed = fold(stem(lang, word))
     folded = fold(word)
     return (stemmed,) if stemmed == folded else (stemmed, folded)
+
+
+@lru_cache(maxsize=200_000)
+def lemma_form(lang: str, word: str) -> str | None:
+    """Return the folded lemma of a lowercase ``word``, or None when it has none.
+
+    Tried as typed, then without diacritics where the table knows that spelling.
+    """
+    found = lemmas.lemma(lang, word)
+    return fold(found) if found is not None else None
 
 
 #: Words of questions and contractions that Whoosh's lists lack: a reader asks
@@ -146,13 +167,10 @@ class LanguageFilter(Filter):
             t.stopped = False
             if removed and t.positions:
                 t.pos -= removed
-            forms = word_forms(lang, text)
-            t.text = forms[0]
-            yield t
-            if len(forms) > 1:
+            for form in word_forms(lang, text):
                 # Same position and characters: phrase queries and pinpoint
-                # highlighting treat both forms as the one word they are.
-                t.text = forms[1]
+                # highlighting treat all forms as the one word they are.
+                t.text = form
                 yield t
 
 
@@ -230,13 +248,10 @@ class LanguageAnalyzer(Analyzer):
                 continue
             pos += 1
             t.stopped = False
-            forms = forms_of(lang, text)
-            t.text = forms[0]
-            yield t
-            if len(forms) > 1:
+            for form in forms_of(lang, text):
                 # Same position and characters: phrase queries and pinpoint
-                # highlighting treat both forms as the one word they are.
-                t.text = forms[1]
+                # highlighting treat all forms as the one word they are.
+                t.text = form
                 yield t
 
     def word_positions(self, value: str) -> dict[str, list[tuple[int, int, int]]]:
@@ -266,6 +281,154 @@ class LanguageAnalyzer(Analyzer):
         return found
 
 
+#: Words of a question that say how it is asked, not what it is about: "what
+#: happens", "do I need", "wat gebeurt er", "co się dzieje", "czy trzeba". Unlike
+#: stop words they are indexed (a section may be about what is "needed"), but a
+#: query leaves them out when it has other words, so they do not outweigh the
+#: words that name the topic. Negations are not here: "cannot be unlinked" asks
+#: for the section about what cannot be done.
+QUESTION_WORDS = {
+    "en": (
+        "happen happens happened still someone somebody anyone "
+        "anybody possible way ways now anymore any able get gets got want wants "
+        "keep help please also yet again something thing things go going make "
+        "tell know"
+    ),
+    "nl": (
+        "gebeurt gebeuren gebeurd mogelijk iemand iets nog steeds wel toch "
+        "graag even krijg krijgen manier lukt gaat gaan doen weten zien wil wilt "
+        "willen meer"
+    ),
+    "pl": (
+        "dzieje dzieją stanie można "
+        "ktoś coś da się sposób jakoś wciąż nadal jeszcze już chcę chce zrobić "
+        "mogę może mogą muszę musi"
+    ),
+}
+
+
+@lru_cache(maxsize=8)
+def question_words(lang: str) -> frozenset[str]:
+    """Return the words that only say how a question is asked in ``lang``."""
+    listed = set(QUESTION_WORDS.get(lang, "").split())
+    return frozenset(listed | {fold(w) for w in listed})
+
+
+#: Words readers use for what the articles say otherwise, one set a line, by
+#: language: the glossary's terms and the articles' own wording beside the words
+#: people type ("permission" for the articles' "privilege", "inloggen" for
+#: "aanmelden", "przywileje" for "uprawnienia"). Single words only: a query word
+#: in a set also searches the others (see :func:`synonyms`). ``a => b``: a reader's
+#: ``a`` also searches ``b``, not the other way (the articles use both words, but
+#: ``b`` for what ``a`` asks: "remove users" are deleted, "remove rooms" are not
+#: what a reader deleting users wants).
+SYNONYMS = {
+    "en": (
+        "permission permissions privilege privileges rights",
+        "remove removing removed => delete",
+        "login logon log sign signin",
+        "admin administrator",
+        "several multiple many",
+        "need needed needs require required requires requirement requirements "
+        "prerequisite prerequisites",
+        "disable disabled deactivate",
+        "permanent permanently irreversible undone undo",
+        "reactivate reenable restore",
+    ),
+    "nl": (
+        "rechten recht bevoegdheden bevoegdheid machtigingen machtiging "
+        "privileges toestemming",
+        "inloggen aanmelden login inlog",
+        "beheerder admin administrator",
+        "nodig vereist vereiste vereisten",
+        "deactiveren uitschakelen blokkeren",
+        "definitief permanent onomkeerbaar",
+        "heractiveren reactiveren",
+        "weghalen wissen => verwijderen",
+        "terughalen herstellen terugzetten => heractiveren definitief",
+    ),
+    "pl": (
+        "uprawnienia uprawnienie uprawnień przywileje przywilej przywilejów "
+        "prawa uprawnieniach",
+        "zalogować zalogowanie logować logowanie zalogowania zaloguj login",
+        "administrator administratora admin admina",
+        "potrzebne potrzebny potrzeba trzeba wymagane wymagany wymaga wymagania "
+        "wymagań",
+        "kilku kilka wielu wiele",
+        "dezaktywować wyłączyć zablokować",
+        "trwałe trwale nieodwracalne nieodwracalnie ostateczne",
+        "skasować wykasować => usunąć",
+        "przywrócić odzyskać => aktywować trwałe",
+    ),
+}
+
+
+#: Negations, by language: with the words below they name one thing.
+NEGATIONS = {
+    "en": "not never no hasn't haven't didn't don't doesn't isn't wasn't weren't",
+    "nl": "niet nooit geen",
+    "pl": "nie nigdy",
+}
+#: What a negated word names, as the glossary says: a pending user "has not
+#: activated their account" ("heeft het account nog niet geactiveerd", "nie
+#: aktywował konta"). ``word => name``: a query with a negation and any form of
+#: ``word`` also searches ``name``.
+NEGATED = {
+    "en": ("activate => pending",),
+    "nl": ("activeren => behandeling",),
+    "pl": ("aktywować => oczekujący",),
+}
+
+
+def negated_names(lang: str, words: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the words that a negation among ``words`` names (:data:`NEGATED`).
+
+    ``words`` are all the query's words, stop words included (negations are
+    stop words in English and Dutch).
+    """
+    negations = set(NEGATIONS.get(lang, "").split())
+    if not negations & set(words):
+        return ()
+    asked = {form for word in words for form in word_forms(lang, word)}
+    found: list[str] = []
+    for rule in NEGATED.get(lang, ()):
+        word, _, names = rule.partition("=>")
+        if asked & set(word_forms(lang, word.strip())):
+            found += names.split()
+    return tuple(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=8)
+def _synonym_sets(lang: str) -> dict[str, tuple[str, ...]]:
+    """Return each synonym's indexed forms mapped to the words of its set."""
+    found: dict[str, list[str]] = {}
+    for line in SYNONYMS.get(lang, ()):
+        asked, _, meant = line.partition("=>")
+        members = tuple(asked.split())
+        for member in members:
+            for form in word_forms(lang, member):
+                found.setdefault(form, []).extend((*members, *meant.split()))
+    return {form: tuple(dict.fromkeys(words)) for form, words in found.items()}
+
+
+def synonyms(lang: str, word: str) -> tuple[str, ...]:
+    """Return the words that mean what a lowercase query ``word`` means in ``lang``.
+
+    Matched on the word's forms, so any inflection of a listed word has the same
+    synonyms (``permissions`` and ``permission``); the word itself is left out.
+    """
+    sets = _synonym_sets(lang)
+    found: list[str] = []
+    for form in word_forms(lang, word):
+        found += sets.get(form, ())
+    own = set(word_forms(lang, word))
+    return tuple(
+        w
+        for w in dict.fromkeys(found)
+        if w != word and not own & set(word_forms(lang, w))
+    )
+
+
 def analyzer(lang: str) -> Analyzer:
     """Return the index analyzer for one site language."""
     return LanguageAnalyzer(lang)
@@ -285,9 +448,11 @@ def query_forms(lang: str, word: str) -> tuple[str, ...]:
     """Return the index terms a lowercase query word may match in ``lang``.
 
     Besides the indexed forms, the stem of the folded word is tried: a Polish
-    word typed without diacritics sometimes still stems like the real word.
+    word typed without diacritics sometimes still stems like the real word. The
+    lemma is left out: the query searches it at its own weight (see
+    :func:`lemma_form` and :data:`helpdesk.search.query.LEMMA_BOOST`).
     """
-    forms = list(word_forms(lang, word))
+    forms = list(_stem_forms(lang, word))
     extra = fold(stem(lang, fold(word)))
     if extra not in forms:
         forms.append(extra)

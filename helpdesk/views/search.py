@@ -1,16 +1,18 @@
-"""Search pages: ``/<lang>/search?q=`` with highlighted, deep-linked results."""
+"""Search pages: ``/<lang>/search?q=`` with results grouped by article."""
 
 from __future__ import annotations
 
 from flask import Flask, render_template, request
 
 from helpdesk import search as search_service
+from helpdesk.content import get_library
 from helpdesk.contentloop import record_search
 from helpdesk.i18n import current_language, localized_blueprint
+from helpdesk.search.results import results_page
 
 bp = localized_blueprint("search", __name__)
 
-#: Results shown on one page.
+#: Articles shown on one page.
 PAGE_SIZE = 10
 #: Highest page number accepted (deeper pages are not useful to anyone).
 MAX_PAGE = 100
@@ -24,18 +26,26 @@ def _page_number(raw: str | None) -> int:
         return 1
 
 
+def _search(
+    query: str, lang: str, limit: int, page: int
+) -> search_service.SearchResult:
+    return search_service.search(query, lang, limit=limit, page=page)
+
+
 @bp.get("/search")
 def results() -> str:
-    """Show one page of results for ``?q=`` in the reader's language."""
+    """Show one page of articles matching ``?q=``, the reader's language first."""
     query = request.args.get("q", "")
     page = _page_number(request.args.get("page"))
     result = None
     if query.strip():
-        result = search_service.search(
-            query, current_language(), limit=PAGE_SIZE, page=page
+        lang = current_language()
+        languages = search_service.get_engine().languages
+        result = results_page(
+            query, lang, page, PAGE_SIZE, languages, _search, get_library()
         )
         if page == 1:
-            record_search(current_language(), query, result.total)
+            record_search(lang, query, result.total)
     return render_template(
         "search.html", query=query, result=result, page_size=PAGE_SIZE
     )

@@ -65,3 +65,27 @@ def test_bad_page_is_a_400(search_client: FlaskClient) -> None:
     response = search_client.get("/api/v1/search?q=user&page=0")
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "invalid-page"
+
+
+@pytest.mark.parametrize(
+    ("lang", "query"),
+    [
+        ("en", "unlink user"),
+        ("nl", "gebruiker ontkoppelen"),
+        ("pl", "odłączyć użytkownika"),
+    ],
+)
+def test_article_hits_group_the_returned_sections(
+    search_client: FlaskClient, lang: str, query: str
+) -> None:
+    body = search_client.get(
+        "/api/v1/search", query_string={"q": query, "lang": lang, "limit": 20}
+    ).get_json()
+    groups = body["article_hits"]
+    assert [s for g in groups for s in g["sections"]] != []
+    assert sorted((g["slug"], s) for g in groups for s in g["sections"]) == sorted(
+        (r["slug"], r["section"]) for r in body["results"]
+    )
+    assert len({g["slug"] for g in groups}) == len(groups)
+    assert groups[0]["sections"][0] == body["results"][0]["section"]
+    assert all(g["lang"] == lang for g in groups)

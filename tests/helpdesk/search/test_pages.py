@@ -42,17 +42,48 @@ def test_result_count_plurals(
     )
     html = search_client.get(f"/{lang}/search?q=user").get_data(as_text=True)
     count = re.search(r'search-count" role="status">([^<]*)<', html)
-    assert count is not None and count.group(1).strip() == text
+    one_article = {"en": "in 1 article", "nl": "in 1 artikel", "pl": "w 1 artykule"}
+    assert count is not None
+    assert count.group(1).strip() == f"{text} {one_article[lang]}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "articles", "text"),
+    [
+        ("pl", 2, "w 2 artykułach"),
+        ("pl", 5, "w 5 artykułach"),
+        ("nl", 3, "in 3 artikelen"),
+        ("en", 2, "in 2 articles"),
+    ],
+)
+def test_article_count_plurals(
+    search_client: FlaskClient,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    articles: int,
+    text: str,
+) -> None:
+    hits = [
+        Hit(f"a{n}", "s", lang, "T", "H", f"/{lang}/articles/a{n}#s", "s", 1.0)
+        for n in range(articles)
+    ]
+    result = SearchResult("user", lang, articles, None, hits, 1, 1)
+    monkeypatch.setattr(search_view.search_service, "search", lambda *a, **k: result)
+    html = search_client.get(f"/{lang}/search?q=user").get_data(as_text=True)
+    count = re.search(r'search-count" role="status">([^<]*)<', html)
+    assert count is not None and count.group(1).strip().endswith(text)
 
 
 def test_pagination_links(
     search_client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(
-        search_view.search_service,
-        "search",
-        lambda *a, **k: fake_result(25, page=2, pages=3),
-    )
+    # Pages count articles: 25 articles are 3 pages of 10.
+    hits = [
+        Hit(f"a{n}", "s", "pl", "T", "H", f"/pl/articles/a{n}#s", "s", 1.0)
+        for n in range(25)
+    ]
+    result = SearchResult("user", "pl", 25, None, hits, 1, 1)
+    monkeypatch.setattr(search_view.search_service, "search", lambda *a, **k: result)
     html = search_client.get("/pl/search?q=user&page=2").get_data(as_text=True)
     assert 'rel="prev" href="/pl/search?q=user&amp;page=1"' in html
     assert 'rel="next" href="/pl/search?q=user&amp;page=3"' in html
@@ -64,10 +95,13 @@ def test_bad_page_numbers_are_fine(search_client: FlaskClient, page: str) -> Non
     assert search_client.get(f"/en/search?q=user&page={page}").status_code == 200
 
 
-def test_real_second_page(search_client: FlaskClient) -> None:
+def test_real_page_past_the_articles(search_client: FlaskClient) -> None:
+    # Pages count articles, and three articles fit on the first page.
+    first = search_client.get("/en/search?q=user").get_data(as_text=True)
+    assert 'class="search-result"' in first and 'rel="next"' not in first
     html = search_client.get("/en/search?q=user&page=2").get_data(as_text=True)
-    assert 'rel="prev"' in html
-    assert 'class="search-result"' in html
+    assert "There are no more results." in html
+    assert 'href="/en/search?q=user"' in html
 
 
 @pytest.mark.parametrize(
@@ -98,7 +132,7 @@ def test_other_language_results_are_labelled(search_client: FlaskClient) -> None
     )
     assert "search-other-languages" in html
     assert 'class="lang-label"' in html and "Nederlands" in html
-    assert '<li class="search-result" lang="nl">' in html
+    assert '<li class="search-group" lang="nl">' in html
 
 
 def test_suggestion_link(search_client: FlaskClient) -> None:

@@ -40,7 +40,7 @@ def test_error_code_puts_its_error_section_first(
     ("query", "expected"),
     [
         ("uzytkownikow dezaktywowanych", "remove-users#auto-delete"),
-        ("odlaczyc uzytkownika", "remove-users#unlink"),
+        ("odlaczyc uzytkownika", "remove-users#unlink-single"),
         ("usun sale zoom rooms", "remove-rooms#delete-room"),
     ],
 )
