@@ -111,6 +111,9 @@ def defaults() -> dict[str, Any]:
         # address may send (Flask-Limiter syntax).
         "FEEDBACK_LIMIT": "10/minute;100/day",
         "STAFF_SIGN_IN_LIMIT": "5/minute;30/hour",
+        # Rendered pages and fragments kept per app (helpdesk/pagecache.py), a few
+        # dozen kB each. 0 renders every page anew.
+        "PAGE_CACHE_ENTRIES": 512,
     }
 
 

@@ -1,0 +1,94 @@
+"""Pages a browser may keep and revalidate: ETag, Last-Modified and 304 answers.
+
+:func:`render_page` renders a page with every CSRF token left as
+:data:`CSRF_PLACEHOLDER`; :func:`revalidated` takes the ETag over those bytes
+(plus, when the page has a form, the reader's session token the CSRF tokens are
+signed from), fills in this reader's token and answers 304 when the reader
+already has these bytes. So a 304 never hands one reader's page to another, nor
+a page after something it shows has changed: the ETag is a digest of what this
+reader would get. The signed tokens of a page differ from second to second (they
+carry a timestamp) but all stand for the same session token and never expire
+(``WTF_CSRF_TIME_LIMIT`` is None); with a time limit the signed token itself goes
+into the ETag (no 304 for pages with forms).
+
+Pages are ``Cache-Control: no-cache`` (kept, but asked about every time), and
+``private`` when they carry a form: no shared cache may keep a reader's token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, make_response, render_template, request, session
+from flask_wtf.csrf import generate_csrf
+from werkzeug.wrappers import Response
+
+from helpdesk.pagecache import cached_page
+from helpdesk.settings import PROJECT_ROOT
+
+#: What a CSRF token is rendered as until the page is finished: random per
+#: process, so no article text can contain it.
+CSRF_PLACEHOLDER = f"csrf-placeholder-{secrets.token_hex(16)}"
+
+_SITE_MTIME_KEY = "helpdesk.httpcache.site_mtime_ns"
+
+
+def _placeholder() -> str:
+    return CSRF_PLACEHOLDER
+
+
+def site_mtime_ns(app: Flask) -> int:
+    """Return the newest modification time (ns) of the templates, static files and
+    compiled translations: a deploy that changes the page around the content
+    changes Last-Modified too."""
+    folders = [Path(app.root_path) / "templates", Path(app.root_path) / "static"]
+    files = [p for folder in folders for p in folder.rglob("*") if p.is_file()]
+    files += list((PROJECT_ROOT / "translations").glob("*/LC_MESSAGES/*.mo"))
+    return max((p.stat().st_mtime_ns for p in files), default=0)
+
+
+def init_app(app: Flask) -> None:
+    """Record when the site's own files last changed (once, at start)."""
+    app.extensions[_SITE_MTIME_KEY] = site_mtime_ns(app)
+
+
+def render_page(template: str, **context: Any) -> str:
+    """Render ``template`` with every CSRF token left as :data:`CSRF_PLACEHOLDER`."""
+    return render_template(template, csrf_token=_placeholder, **context)
+
+
+def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
+    """Answer with the page ``render`` makes (by :func:`render_page`), or a 304.
+
+    The page is taken from the page cache when the URL has no query string (see
+    :func:`helpdesk.pagecache.cached_page`). ``last_modified_ns`` is when the
+    content shown last changed; the later of it and the site's own files is sent.
+    A page with a form is personal: only its ETag can make it a 304
+    (If-Modified-Since alone cannot tell one reader from another).
+    """
+    html = cached_page(render) if not request.query_string else render()
+    digest = hashlib.sha256(html.encode())
+    personal = CSRF_PLACEHOLDER in html
+    if personal:
+        token = generate_csrf()
+        if current_app.config.get("WTF_CSRF_TIME_LIMIT") is None:
+            field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+            digest.update(str(session[field]).encode())
+        else:
+            digest.update(token.encode())
+        html = html.replace(CSRF_PLACEHOLDER, token)
+    response = make_response(html)
+    response.set_etag(digest.hexdigest()[:32])
+    newest = max(last_modified_ns, current_app.extensions[_SITE_MTIME_KEY])
+    response.last_modified = dt.datetime.fromtimestamp(newest / 1e9, dt.UTC)
+    response.cache_control.no_cache = True
+    environ = request.environ
+    if personal:
+        response.cache_control.private = True
+        environ = {k: v for k, v in environ.items() if k != "HTTP_IF_MODIFIED_SINCE"}
+    return response.make_conditional(environ)
