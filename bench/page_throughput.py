@@ -4,8 +4,10 @@ Starts two gunicorns on 127.0.0.1 with the same settings (sync workers): the rea
 app and ``bench/hello_app.py`` (what the WSGI server, Flask and HTTP cost alone).
 For each route wrk runs on the hello route and then on the route, in the same run,
 so the ratio ``route req/s / hello req/s`` is what counts on a loaded machine; the
-target for that ratio is printed beside it (issue 11). One more line measures a
-conditional GET: an article requested with the ETag of its last answer (a 304).
+target for that ratio is printed beside it (issue 11). Requests carry the cookies
+the pages set (a reader on their second page); "article, new" is a first visit
+without cookies (a new session and CSRF token each time), and "304" a conditional
+GET: an article requested with the ETag of its last answer.
 
 Run: ``.venv/bin/python bench/page_throughput.py [--seconds 3] [--connections 4]``
 """
@@ -35,16 +37,31 @@ CONDITIONAL = "/nl/articles/error-1009"
 ENV = {"HELPDESK_TRUSTED_HOSTS": "localhost,127.0.0.1"}
 
 
-def first_answer(port: int, path: str) -> tuple[int, dict[str, str]]:
-    """GET ``path`` once (warms the worker up); return status and headers."""
+def first_answer(
+    port: int, path: str, jar: dict[str, str]
+) -> tuple[int, dict[str, str]]:
+    """GET ``path`` once as the reader of ``jar``, keeping the cookies it sets."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     try:
-        conn.request("GET", path)
+        headers = {"Cookie": cookie_header(jar)} if jar else {}
+        conn.request("GET", path, headers=headers)
         response = conn.getresponse()
         response.read()
+        for cookie in response.msg.get_all("Set-Cookie") or []:
+            name, _, value = cookie.split(";", 1)[0].partition("=")
+            jar[name.strip()] = value.strip()
         return response.status, {k.lower(): v for k, v in response.getheaders()}
     finally:
         conn.close()
+
+
+def cookie_header(jar: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
+
+
+def lua_headers(headers: dict[str, str]) -> str:
+    """Return wrk Lua lines that send ``headers`` with every request."""
+    return "".join(f'wrk.headers["{k}"] = [[{v}]]\n' for k, v in headers.items())
 
 
 def measure(
@@ -86,28 +103,36 @@ def main() -> None:
             )
             print(header)
             print("-" * len(header))
+            # One reader: the cookies the pages set (session, language) come back
+            # with every later request, as from a browser; hello gets them too.
+            jar: dict[str, str] = {}
             etag = None
-            for label, path, target, status in ROUTES:
+            for _label, path, _target, status in ROUTES:
                 for _ in range(2 * args.workers):
-                    got, headers = first_answer(app_port, path)
+                    got, headers = first_answer(app_port, path, jar)
                     if got != status:
                         raise BenchError(f"{path}: {got}, expected {status}")
                 if path == CONDITIONAL:
                     etag = headers.get("etag")
-                ours = measure(app_port, path, args, tmp)
+            cookies = lua_headers({"Cookie": cookie_header(jar)} if jar else {})
+            for label, path, target, _status in ROUTES:
+                ours = measure(app_port, path, args, tmp, cookies)
                 if ours["non_2xx"]:
                     raise BenchError(f"{path}: {ours['statuses']}")
-                row(label, path, target, ours, measure(hello_port, "/", args, tmp))
+                hello_run = measure(hello_port, "/", args, tmp, cookies)
+                row(label, path, target, ours, hello_run)
+            ours = measure(app_port, CONDITIONAL, args, tmp)
+            hello_run = measure(hello_port, "/", args, tmp)
+            row("article, new", CONDITIONAL, None, ours, hello_run)
             if etag is None:
-                print(f"{'conditional GET':16} {CONDITIONAL:38} (no ETag: no 304)")
+                print(f"{'304':16} {CONDITIONAL:38} (no ETag: no 304)")
             else:
-                lua = f'wrk.headers["If-None-Match"] = [[{etag}]]\n'
+                lua = cookies + lua_headers({"If-None-Match": etag})
                 result = measure(app_port, CONDITIONAL, args, tmp, lua)
                 if set(result["statuses"]) != {"304"}:
                     raise BenchError(f"conditional GET: {result['statuses']}")
-                row(
-                    "304", CONDITIONAL, 0.6, result, measure(hello_port, "/", args, tmp)
-                )
+                hello_run = measure(hello_port, "/", args, tmp, cookies)
+                row("304", CONDITIONAL, 0.6, result, hello_run)
         finally:
             stop(hello)
             stop(app)

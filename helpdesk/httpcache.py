@@ -1,7 +1,7 @@
 """Pages a browser may keep and revalidate: ETag, Last-Modified and 304 answers.
 
 :func:`render_page` renders a page with every CSRF token left as
-:data:`CSRF_PLACEHOLDER`; :func:`revalidated` takes the ETag over those bytes
+:func:`csrf_placeholder`; :func:`revalidated` takes the ETag over those bytes
 (plus, when the page has a form, the reader's session token the CSRF tokens are
 signed from), fills in this reader's token and answers 304 when the reader
 already has these bytes. So a 304 never hands one reader's page to another, nor
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
+import hmac
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,15 +31,18 @@ from werkzeug.wrappers import Response
 from helpdesk.pagecache import cached_page
 from helpdesk.settings import PROJECT_ROOT
 
-#: What a CSRF token is rendered as until the page is finished: random per
-#: process, so no article text can contain it.
-CSRF_PLACEHOLDER = f"csrf-placeholder-{secrets.token_hex(16)}"
-
 _SITE_MTIME_KEY = "helpdesk.httpcache.site_mtime_ns"
+_PLACEHOLDER_KEY = "helpdesk.httpcache.csrf_placeholder"
 
 
-def _placeholder() -> str:
-    return CSRF_PLACEHOLDER
+def csrf_placeholder() -> str:
+    """Return what a CSRF token is rendered as until the page is finished.
+
+    Derived from the secret key: no article text can contain it, and every worker
+    and app server sharing the key renders the same bytes (the same ETag).
+    """
+    found: str = current_app.extensions[_PLACEHOLDER_KEY]
+    return found
 
 
 def site_mtime_ns(app: Flask) -> int:
@@ -55,11 +58,15 @@ def site_mtime_ns(app: Flask) -> int:
 def init_app(app: Flask) -> None:
     """Record when the site's own files last changed (once, at start)."""
     app.extensions[_SITE_MTIME_KEY] = site_mtime_ns(app)
+    mac = hmac.new(
+        str(app.config["SECRET_KEY"]).encode(), b"csrf-placeholder", "sha256"
+    )
+    app.extensions[_PLACEHOLDER_KEY] = f"csrf-placeholder-{mac.hexdigest()[:32]}"
 
 
 def render_page(template: str, **context: Any) -> str:
-    """Render ``template`` with every CSRF token left as :data:`CSRF_PLACEHOLDER`."""
-    return render_template(template, csrf_token=_placeholder, **context)
+    """Render ``template`` with every CSRF token left as :func:`csrf_placeholder`."""
+    return render_template(template, csrf_token=csrf_placeholder, **context)
 
 
 def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
@@ -73,7 +80,8 @@ def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
     """
     html = cached_page(render) if not request.query_string else render()
     digest = hashlib.sha256(html.encode())
-    personal = CSRF_PLACEHOLDER in html
+    placeholder = csrf_placeholder()
+    personal = placeholder in html
     if personal:
         token = generate_csrf()
         if current_app.config.get("WTF_CSRF_TIME_LIMIT") is None:
@@ -81,7 +89,7 @@ def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
             digest.update(str(session[field]).encode())
         else:
             digest.update(token.encode())
-        html = html.replace(CSRF_PLACEHOLDER, token)
+        html = html.replace(placeholder, token)
     response = make_response(html)
     response.set_etag(digest.hexdigest()[:32])
     newest = max(last_modified_ns, current_app.extensions[_SITE_MTIME_KEY])

@@ -98,4 +98,6 @@ def cached_page(render: Callable[[], str]) -> str:
     Only for pages that depend on their URL alone; a query string is left to the
     caller (a key of its own for every query would let anyone fill the cache).
     """
-    return str(cached_fragment("page", request.url_root + request.path, render))
+    # Scheme and host: the pages carry absolute links (hreflang alternates).
+    url = f"{request.scheme}://{request.host}{request.script_root}{request.path}"
+    return str(cached_fragment("page", url, render))
