@@ -28,7 +28,7 @@ from flask import Flask, current_app, make_response, render_template, request, s
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
-from helpdesk.pagecache import cached_page
+from helpdesk.pagecache import Page, cached_page
 from helpdesk.settings import PROJECT_ROOT
 
 _SITE_MTIME_KEY = "helpdesk.httpcache.site_mtime_ns"
@@ -78,25 +78,29 @@ def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
     A page with a form is personal: only its ETag can make it a 304
     (If-Modified-Since alone cannot tell one reader from another).
     """
-    html = cached_page(render) if not request.query_string else render()
-    digest = hashlib.sha256(html.encode())
+    page = cached_page(render) if not request.query_string else Page.of(render())
+    html = page.html
+    digest = page.digest
     placeholder = csrf_placeholder()
-    personal = placeholder in html
-    if personal:
+    if placeholder in html:
+        # Personal: the ETag also stands for the reader's session token.
         token = generate_csrf()
         if current_app.config.get("WTF_CSRF_TIME_LIMIT") is None:
             field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-            digest.update(str(session[field]).encode())
+            reader = str(session[field])
         else:
-            digest.update(token.encode())
+            reader = token
+        digest = hashlib.sha256(digest + reader.encode()).digest()
         html = html.replace(placeholder, token)
+        personal = True
+    else:
+        personal = False
     response = make_response(html)
-    response.set_etag(digest.hexdigest()[:32])
+    response.set_etag(digest.hex()[:32])
     newest = max(last_modified_ns, current_app.extensions[_SITE_MTIME_KEY])
     response.last_modified = dt.datetime.fromtimestamp(newest / 1e9, dt.UTC)
-    response.cache_control.no_cache = True
+    response.headers["Cache-Control"] = "private, no-cache" if personal else "no-cache"
     environ = request.environ
-    if personal:
-        response.cache_control.private = True
+    if personal and "HTTP_IF_MODIFIED_SINCE" in environ:
         environ = {k: v for k, v in environ.items() if k != "HTTP_IF_MODIFIED_SINCE"}
     return response.make_conditional(environ)

@@ -17,9 +17,12 @@ off; it is off too while templates are reloaded on change, in debug).
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, request
 from markupsafe import Markup
@@ -28,37 +31,51 @@ from helpdesk.content import get_library
 from helpdesk.i18n import current_language
 
 _EXTENSION_KEY = "helpdesk.pagecache"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page:
+    """A whole page as rendered (CSRF tokens as placeholders) and its digest."""
+
+    html: str
+    digest: bytes
+
+    @classmethod
+    def of(cls, html: str) -> Page:
+        """Return ``html`` with its SHA-256 digest (the ETag is taken from it)."""
+        return cls(html, hashlib.sha256(html.encode()).digest())
 
 
 class FragmentCache:
-    """A thread-safe LRU of rendered HTML fragments, bounded in entries."""
+    """A thread-safe LRU of rendered fragments and pages, bounded in entries."""
 
     def __init__(self, max_entries: int):
         self.max_entries = max_entries
         self.hits = 0
         self.misses = 0
-        self._entries: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get_or_render(self, key: Hashable, render: Callable[[], str]) -> Markup:
-        """Return the fragment stored under ``key``, rendering and storing it if absent.
+    def get_or_render(self, key: Hashable, render: Callable[[], T]) -> T:
+        """Return the value stored under ``key``, rendering and storing it if absent.
 
         Rendering happens outside the lock: two threads missing the same key both
         render it (the same bytes), and nobody waits behind a render.
         """
         if self.max_entries <= 0:
-            return Markup(render())
+            return render()
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
                 self.hits += 1
-                return found
+                return cast(T, found)
             self.misses += 1
-        fragment = Markup(render())
+        fragment = render()
         with self._lock:
             self._entries[key] = fragment
             self._entries.move_to_end(key)
@@ -89,10 +106,10 @@ def cached_fragment(kind: str, name: str, render: Callable[[], str]) -> Markup:
     request otherwise (its query string, its cookies, the session).
     """
     key = (get_library().fingerprint, current_language(), kind, name)
-    return fragment_cache().get_or_render(key, render)
+    return fragment_cache().get_or_render(key, lambda: Markup(render()))
 
 
-def cached_page(render: Callable[[], str]) -> str:
+def cached_page(render: Callable[[], str]) -> Page:
     """Return the page of this URL (scheme, host, path), rendered once.
 
     Only for pages that depend on their URL alone; a query string is left to the
@@ -100,4 +117,5 @@ def cached_page(render: Callable[[], str]) -> str:
     """
     # Scheme and host: the pages carry absolute links (hreflang alternates).
     url = f"{request.scheme}://{request.host}{request.script_root}{request.path}"
-    return str(cached_fragment("page", url, render))
+    key = (get_library().fingerprint, current_language(), "page", url)
+    return fragment_cache().get_or_render(key, lambda: Page.of(render()))
