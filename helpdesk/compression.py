@@ -66,11 +66,13 @@ def compress_response(response: Response, static_cache: _StaticGzipCache) -> Res
     """Gzip ``response`` in place when it and the request allow it."""
     if not compressible(response.mimetype or ""):
         return response
-    response.vary.add("Accept-Encoding")
+    _vary_on_encoding(response)
+    accepted = request.headers.get("Accept-Encoding", "")
     if (
-        request.accept_encodings.quality("gzip") <= 0
+        "gzip" not in accepted  # the common "no" without parsing the header
+        or request.accept_encodings.quality("gzip") <= 0
         or "Content-Encoding" in response.headers
-        or response.cache_control.no_transform
+        or "no-transform" in response.headers.get("Cache-Control", "")
     ):
         return response
     etag, weak = response.get_etag()
@@ -96,6 +98,15 @@ def compress_response(response: Response, static_cache: _StaticGzipCache) -> Res
     if etag and not weak:
         response.set_etag(etag, weak=True)
     return response
+
+
+def _vary_on_encoding(response: Response) -> None:
+    # The header itself rather than response.vary: this runs on every answer.
+    vary = response.headers.get("Vary")
+    if not vary:
+        response.headers["Vary"] = "Accept-Encoding"
+    elif "accept-encoding" not in vary.lower():
+        response.headers["Vary"] = f"{vary}, Accept-Encoding"
 
 
 def init_app(app: Flask) -> None:
