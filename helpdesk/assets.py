@@ -7,7 +7,7 @@ max-age=31536000, immutable``: a changed file has a new name, so a browser never
 needs to ask again. The plain name keeps working (revalidated on every use, as
 Flask does by default), and so does a hashed name whose digest is not the current
 one (a page of a server still on the previous deploy): it gets the current file,
-not kept for long.
+revalidated like a plain name.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ from werkzeug.wrappers import Response
 
 #: A year: the longest max-age caches are asked to honour.
 IMMUTABLE_MAX_AGE = 365 * 24 * 3600
-#: How long a browser may keep ``/favicon.ico`` and unhashed names that were hashed
-#: once (they may change with the next deploy).
+#: How long a browser may keep ``/favicon.ico`` (its name cannot carry a hash).
 SHORT_MAX_AGE = 24 * 3600
 _HASHED = re.compile(r"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{12})(?P<suffix>\.[^./]+)$")
 _EXTENSION_KEY = "helpdesk.assets"
@@ -72,10 +71,7 @@ def send_static(filename: str) -> Response:
     if folder is None:
         raise NotFound()
     if not immutable:
-        response = send_from_directory(folder, name)
-        if name != filename:
-            response.cache_control.max_age = SHORT_MAX_AGE
-        return response
+        return send_from_directory(folder, name)  # revalidated on every use
     response = send_from_directory(folder, name, max_age=IMMUTABLE_MAX_AGE)
     response.cache_control.public = True
     response.cache_control.immutable = True
