@@ -33,6 +33,8 @@ ROUTES: tuple[tuple[str, str, float | None, int], ...] = (
     ("search page", "/pl/search?q=odlaczyc%20uzytkownika", 0.3, 200),
     ("error-code page", "/nl/errors/1009", 0.3, 200),
     ("search API", "/api/v1/search?q=unlink&lang=en", None, 200),
+    # The app's floor: a JSON answer, no template (every hook and the session).
+    ("app floor", "/healthz", None, 200),
 )
 CONDITIONAL = "/nl/articles/error-1009"
 ENV = {"HELPDESK_TRUSTED_HOSTS": "localhost,127.0.0.1"}
