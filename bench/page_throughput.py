@@ -1,11 +1,15 @@
-"""Page throughput: our pages under gunicorn, side by side with a static baseline.
+"""Page throughput: our pages under gunicorn, beside a bare Flask hello route.
 
-Starts gunicorn on 127.0.0.1 (a free port) with the real app, and a second gunicorn
-serving one pre-rendered copy of each page from memory (the cost of the WSGI server and
-HTTP alone). Each URL gets a bounded number of requests from a few client threads; the
-table prints requests/s and latency percentiles for both, and the ratio.
+Starts two gunicorns on 127.0.0.1 with the same settings (sync workers): the real
+app and ``bench/hello_app.py`` (what the WSGI server, Flask and HTTP cost alone).
+For each route wrk alternates between the route and the hello route (in the same run),
+so the ratio ``route req/s / hello req/s`` is what counts on a loaded machine; the
+target for that ratio is printed beside it (issue 11). Requests carry the cookies
+the pages set (a reader on their second page); "article, new" is a first visit
+without cookies (a new session and CSRF token each time), and "304" a conditional
+GET: an article requested with the ETag of its last answer.
 
-Run: ``.venv/bin/python bench/page_throughput.py [--requests 300] [--clients 4]``
+Run: ``.venv/bin/python bench/page_throughput.py [--rounds 3] [--seconds 1]``
 """
 
 from __future__ import annotations
@@ -14,115 +18,173 @@ import argparse
 import http.client
 import os
 import statistics
+import sys
 import tempfile
-import textwrap
-import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from serving import free_port, start, stop
+from serving import BENCH, LUA_COMMON, BenchError, free_port, run_wrk, start, stop
 
-URLS = (
-    "/en/",
-    "/nl/articles/error-1009",
-    "/pl/articles/remove-users",
-    "/pl/search?q=odlaczyc%20uzytkownika",
-    "/nl/errors/1009",
-    "/api/v1/search?q=unlink&lang=en",
+#: (label, path, target ratio to hello or None, expected status)
+ROUTES: tuple[tuple[str, str, float | None, int], ...] = (
+    ("home", "/en/", 0.6, 200),
+    ("article", "/nl/articles/error-1009", 0.6, 200),
+    ("article", "/pl/articles/remove-users", 0.6, 200),
+    ("article list", "/en/articles/", 0.6, 200),
+    ("search page", "/pl/search?q=odlaczyc%20uzytkownika", 0.3, 200),
+    ("error-code page", "/nl/errors/1009", 0.3, 200),
+    ("search API", "/api/v1/search?q=unlink&lang=en", None, 200),
+    # The app's floor: a JSON answer, no template (every hook and the session).
+    ("app floor", "/healthz", None, 200),
 )
+CONDITIONAL = "/nl/articles/error-1009"
+ENV = {"HELPDESK_TRUSTED_HOSTS": "localhost,127.0.0.1"}
 
 
-def hammer(
-    port: int, url: str, requests: int, clients: int
-) -> tuple[float, list[float]]:
-    per_client = requests // clients
-
-    def client(_: int) -> list[float]:
-        times = []
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        for _i in range(per_client):
-            started = time.perf_counter()
-            conn.request("GET", url)
-            response = conn.getresponse()
-            response.read()
-            assert response.status == 200, (url, response.status)
-            times.append(time.perf_counter() - started)
+def first_answer(
+    port: int, path: str, jar: dict[str, str]
+) -> tuple[int, dict[str, str]]:
+    """GET ``path`` once as the reader of ``jar``, keeping the cookies it sets."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        headers = {"Cookie": cookie_header(jar)} if jar else {}
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        for cookie in response.msg.get_all("Set-Cookie") or []:
+            name, _, value = cookie.split(";", 1)[0].partition("=")
+            jar[name.strip()] = value.strip()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}
+    finally:
         conn.close()
-        return times
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        results = [t for batch in pool.map(client, range(clients)) for t in batch]
-    return len(results) / (time.perf_counter() - started), results
 
 
-def pct(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100)[int(q) - 1] * 1000
+def cookie_header(jar: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
+
+
+def lua_headers(headers: dict[str, str]) -> str:
+    """Return wrk Lua lines that send ``headers`` with every request."""
+    return "".join(f'wrk.headers["{k}"] = [[{v}]]\n' for k, v in headers.items())
+
+
+def measure(
+    port: int, path: str, args: argparse.Namespace, tmp: Path, headers: str = ""
+) -> dict[str, float]:
+    """Run wrk on ``path`` once; return req/s, p50 and the statuses seen."""
+    result = run_wrk(
+        port, path, LUA_COMMON + headers, args.connections, args.seconds, tmp
+    )
+    if result["socket_errors"]:
+        raise BenchError(f"{path}: socket errors {result['socket_errors']}")
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=1.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, HELPDESK_INSTANCE_PATH=tmp)
-        app_port, static_port = free_port(), free_port()
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        env = dict(os.environ, HELPDESK_INSTANCE_PATH=str(tmp / "instance"), **ENV)
+        app_port, hello_port = free_port(), free_port()
         app = start("helpdesk:create_app()", app_port, env, args.workers)
+        hello = start(
+            "hello_app:app", hello_port, dict(env, PYTHONPATH=str(BENCH)), args.workers
+        )
         try:
-            pages = {}
-            for url in URLS:
-                conn = http.client.HTTPConnection("127.0.0.1", app_port, timeout=30)
-                conn.request("GET", url)
-                response = conn.getresponse()
-                pages[url] = (response.getheader("Content-Type"), response.read())
-            static_module = Path(tmp) / "static_pages.py"
-            static_module.write_text(
-                textwrap.dedent(
-                    f"""
-                    PAGES = {pages!r}
-
-                    def app(environ, start_response):
-                        path = environ["PATH_INFO"]
-                        if environ.get("QUERY_STRING"):
-                            path += "?" + environ["QUERY_STRING"]
-                        kind, body = PAGES[path]
-                        start_response("200 OK", [("Content-Type", kind)])
-                        return [body]
-                    """
-                )
+            print(
+                f"wrk {args.rounds} x {args.seconds:g} s per line, alternating with"
+                f" hello (medians), {args.connections} connections,"
+                f" gunicorn {args.workers} sync workers, 127.0.0.1,"
+                f" Python {sys.version.split()[0]}"
             )
-            static_env = dict(env, PYTHONPATH=tmp)
-            static = start("static_pages:app", static_port, static_env, args.workers)
-            try:
-                print(
-                    f"{args.requests} requests per URL, {args.clients} clients, "
-                    f"gunicorn {args.workers} workers, 127.0.0.1"
-                )
-                header = (
-                    f"{'url':42} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7}"
-                    f" | {'static':>7} {'p50 ms':>7} | {'ratio':>6}"
-                )
-                print(header)
-                print("-" * len(header))
-                for url in URLS:
-                    hammer(app_port, url, args.clients * 5, args.clients)  # warm up
-                    rate, times = hammer(app_port, url, args.requests, args.clients)
-                    base_rate, base_times = hammer(
-                        static_port, url, args.requests, args.clients
-                    )
-                    print(
-                        f"{url:42} {rate:7.0f} {pct(times, 50):7.1f}"
-                        f" {pct(times, 95):7.1f}"
-                        f" | {base_rate:7.0f} {pct(base_times, 50):7.1f}"
-                        f" | {base_rate / rate:5.1f}x"
-                    )
-            finally:
-                stop(static)
+            header = (
+                f"{'route':16} {'path':38} {'req/s':>7} {'p50 ms':>7}"
+                f" | {'hello':>7} | {'ratio':>5} {'target':>6}"
+            )
+            print(header)
+            print("-" * len(header))
+            # One reader: the cookies the pages set (session, language) come back
+            # with every later request, as from a browser; hello gets them too.
+            jar: dict[str, str] = {}
+            etag = None
+            for _label, path, _target, status in ROUTES:
+                for _ in range(2 * args.workers):
+                    got, headers = first_answer(app_port, path, jar)
+                    if got != status:
+                        raise BenchError(f"{path}: {got}, expected {status}")
+                if path == CONDITIONAL:
+                    etag = headers.get("etag")
+            cookies = lua_headers({"Cookie": cookie_header(jar)} if jar else {})
+            ports = (app_port, hello_port)
+            for label, path, target, _status in ROUTES:
+                row(label, path, target, compare(ports, path, args, tmp, cookies))
+            new = compare(ports, CONDITIONAL, args, tmp, "")
+            row("article, new", CONDITIONAL, None, new)
+            if etag is None:
+                print(f"{'304':16} {CONDITIONAL:38} (no ETag: no 304)")
+            else:
+                lua = cookies + lua_headers({"If-None-Match": etag})
+                result = compare(ports, CONDITIONAL, args, tmp, lua, cookies, "304")
+                row("304", CONDITIONAL, None, result)
         finally:
+            stop(hello)
             stop(app)
+
+
+def compare(
+    ports: tuple[int, int],
+    path: str,
+    args: argparse.Namespace,
+    tmp: Path,
+    headers: str,
+    hello_headers: str | None = None,
+    expect: str = "2",
+) -> dict[str, float]:
+    """Alternate wrk on ``path`` and on hello ``--rounds`` times; return the medians.
+
+    Short alternating runs see the same load from the rest of the machine, so the
+    median of the per-round ratios is steadier than one long run of each.
+    """
+    app_port, hello_port = ports
+    ours, hello, ratios = [], [], []
+    for _ in range(args.rounds):
+        mine = measure(app_port, path, args, tmp, headers)
+        wrong = {c: n for c, n in mine["statuses"].items() if not c.startswith(expect)}
+        if wrong:
+            raise BenchError(f"{path}: {mine['statuses']}")
+        base = measure(
+            hello_port,
+            "/",
+            args,
+            tmp,
+            headers if hello_headers is None else hello_headers,
+        )
+        ours.append(mine)
+        hello.append(base)
+        ratios.append(mine["rps"] / base["rps"])
+    return {
+        "rps": statistics.median(r["rps"] for r in ours),
+        "p50_ms": statistics.median(r["p50_ms"] or 0 for r in ours),
+        "hello": statistics.median(r["rps"] for r in hello),
+        "ratio": statistics.median(ratios),
+    }
+
+
+def row(label: str, path: str, target: float | None, result: dict[str, float]) -> None:
+    """Print one measured line: ours, hello, the ratio and the target."""
+    ratio = result["ratio"]
+    verdict = "" if target is None else ("ok" if ratio >= target else "BELOW")
+    print(
+        f"{label:16} {path:38} {result['rps']:7.0f} {result['p50_ms']:7.2f}"
+        f" | {result['hello']:7.0f} | {ratio:5.2f} "
+        f"{'-' if target is None else f'>={target:.1f}':>6} {verdict}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -43,13 +43,30 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_port=proxies
         )
 
-    from helpdesk import api, cli, content, errors, i18n, ratelimit, sandboxes, security
+    from helpdesk import (
+        api,
+        assets,
+        cli,
+        compression,
+        content,
+        errors,
+        httpcache,
+        i18n,
+        pagecache,
+        ratelimit,
+        sandboxes,
+        security,
+    )
     from helpdesk.contentloop import init_app as init_content_loop
     from helpdesk.views import errorcodes, feedback, feeds, health, pages, search, staff
     from helpdesk.views import sandbox as sandbox_views
 
+    compression.init_app(app)  # first: its after_request hook runs last
     i18n.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
+    pagecache.init_app(app)
+    httpcache.init_app(app)
     content.init_app(app)
     ratelimit.init_app(app)
     sandboxes.init_app(app)

@@ -66,7 +66,7 @@ def redis_url(config: Mapping[str, Any]) -> str:
 
 
 def ratelimit_storage(config: Mapping[str, Any]) -> str:
-    """Return Flask-Limiter's storage URI: as configured, else after the store."""
+    """Return the rate limits' storage URI: as configured, else after the store."""
     configured = config.get("RATELIMIT_STORAGE_URI")
     if configured:
         return str(configured)

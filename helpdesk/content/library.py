@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from helpdesk.content.lock import LOCK_NAME, Lock, read_lock
@@ -39,10 +41,13 @@ class ContentLibrary:
         articles: dict[str, dict[str, Article]],
         root: Path,
         locks: dict[str, Lock] | None = None,
+        signature: Signature = (),
     ):
         self._articles = articles
         self.root = root
         self._locks = locks or {}
+        #: The :func:`content_signature` of the files as they were parsed.
+        self.signature = signature
 
     @classmethod
     def load(cls, root: Path, languages: tuple[str, ...] = LANGUAGES) -> ContentLibrary:
@@ -50,6 +55,9 @@ class ContentLibrary:
 
         :raise ContentError: naming the file, when one cannot be parsed.
         """
+        # Taken before reading: a file changed while parsing makes it stale, so the
+        # next load parses again rather than keeping a half-old library.
+        signature = content_signature(root)
         articles: dict[str, dict[str, Article]] = {}
         for path in sorted(root.glob("*/*.md")):
             slug, lang = path.parent.name, path.stem
@@ -63,7 +71,7 @@ class ContentLibrary:
                 raise ContentError(f"{path.relative_to(root)}: {exc}") from exc
             articles.setdefault(slug, {})[lang] = article
         locks = {slug: read_lock(root / slug) for slug in articles}
-        return cls(articles, root, locks)
+        return cls(articles, root, locks, signature)
 
     @classmethod
     def load_cached(
@@ -82,6 +90,22 @@ class ContentLibrary:
                 _CACHE.clear()  # one content folder per process is the norm
                 _CACHE[key] = library
         return library
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Return a short digest of :attr:`signature` (any content edit changes it)."""
+        digest = hashlib.sha256()
+        for name, size, mtime_ns in self.signature:
+            digest.update(f"{name}\0{size}\0{mtime_ns}\n".encode())
+        return digest.hexdigest()[:16]
+
+    def last_modified_ns(self, slug: str | None = None) -> int:
+        """Return the newest modification time (ns) of the content or one article."""
+        prefix = f"{slug}/" if slug else ""
+        return max(
+            (mtime for name, _, mtime in self.signature if name.startswith(prefix)),
+            default=0,
+        )
 
     @property
     def slugs(self) -> list[str]:

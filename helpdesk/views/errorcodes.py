@@ -7,7 +7,9 @@ from typing import Any
 from flask import Flask, abort, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from helpdesk.content import get_library
 from helpdesk.errorcodes import service
+from helpdesk.httpcache import render_page, revalidated
 from helpdesk.i18n import current_language, localized_blueprint
 from helpdesk.sandbox.errors import SandboxError
 from helpdesk.sandbox.guide import plan_key
@@ -48,8 +50,14 @@ def code(code: str) -> Page:
         return redirect(url, code=301)
     if isinstance(page, service.UnknownCodePage):
         return render_template("errorcodes/unknown.html", page=page), 404
-    status = 400 if page.errors else 200
-    return render_template("errorcodes/code.html", page=page), status
+    if page.errors:
+        return render_template("errorcodes/code.html", page=page), 400
+    # The same page for every reader of a language (answers come in the query):
+    # the page cache keeps it for a URL without a query string.
+    return revalidated(
+        lambda: render_page("errorcodes/code.html", page=page),
+        get_library().last_modified_ns(),
+    )
 
 
 @bp.post("/errors/<code>/sandbox")

@@ -1,0 +1,106 @@
+"""Pages a browser may keep and revalidate: ETag, Last-Modified and 304 answers.
+
+:func:`render_page` renders a page with every CSRF token left as
+:func:`csrf_placeholder`; :func:`revalidated` takes the ETag over those bytes
+(plus, when the page has a form, the reader's session token the CSRF tokens are
+signed from), fills in this reader's token and answers 304 when the reader
+already has these bytes. So a 304 never hands one reader's page to another, nor
+a page after something it shows has changed: the ETag is a digest of what this
+reader would get. The signed tokens of a page differ from second to second (they
+carry a timestamp) but all stand for the same session token and never expire
+(``WTF_CSRF_TIME_LIMIT`` is None); with a time limit the signed token itself goes
+into the ETag (no 304 for pages with forms).
+
+Pages are ``Cache-Control: no-cache`` (kept, but asked about every time), and
+``private`` when they carry a form: no shared cache may keep a reader's token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, make_response, render_template, request, session
+from flask_wtf.csrf import generate_csrf
+from werkzeug.wrappers import Response
+
+from helpdesk.pagecache import Page, cached_page
+from helpdesk.settings import PROJECT_ROOT
+
+_SITE_MTIME_KEY = "helpdesk.httpcache.site_mtime_ns"
+_PLACEHOLDER_KEY = "helpdesk.httpcache.csrf_placeholder"
+
+
+def csrf_placeholder() -> str:
+    """Return what a CSRF token is rendered as until the page is finished.
+
+    Derived from the secret key: no article text can contain it, and every worker
+    and app server sharing the key renders the same bytes (the same ETag).
+    """
+    found: str = current_app.extensions[_PLACEHOLDER_KEY]
+    return found
+
+
+def site_mtime_ns(app: Flask) -> int:
+    """Return the newest modification time (ns) of the templates, static files and
+    compiled translations: a deploy that changes the page around the content
+    changes Last-Modified too."""
+    folders = [Path(app.root_path) / "templates", Path(app.root_path) / "static"]
+    files = [p for folder in folders for p in folder.rglob("*") if p.is_file()]
+    files += list((PROJECT_ROOT / "translations").glob("*/LC_MESSAGES/*.mo"))
+    return max((p.stat().st_mtime_ns for p in files), default=0)
+
+
+def init_app(app: Flask) -> None:
+    """Record when the site's own files last changed (once, at start)."""
+    app.extensions[_SITE_MTIME_KEY] = site_mtime_ns(app)
+    mac = hmac.new(
+        str(app.config["SECRET_KEY"]).encode(), b"csrf-placeholder", "sha256"
+    )
+    app.extensions[_PLACEHOLDER_KEY] = f"csrf-placeholder-{mac.hexdigest()[:32]}"
+
+
+def render_page(template: str, **context: Any) -> str:
+    """Render ``template`` with every CSRF token left as :func:`csrf_placeholder`."""
+    return render_template(template, csrf_token=csrf_placeholder, **context)
+
+
+def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
+    """Answer with the page ``render`` makes (by :func:`render_page`), or a 304.
+
+    The page is taken from the page cache when the URL has no query string (see
+    :func:`helpdesk.pagecache.cached_page`). ``last_modified_ns`` is when the
+    content shown last changed; the later of it and the site's own files is sent.
+    A page with a form is personal: only its ETag can make it a 304
+    (If-Modified-Since alone cannot tell one reader from another).
+    """
+    page = cached_page(render) if not request.query_string else Page.of(render())
+    html = page.html
+    digest = page.digest
+    placeholder = csrf_placeholder()
+    if placeholder in html:
+        # Personal: the ETag also stands for the reader's session token.
+        token = generate_csrf()
+        if current_app.config.get("WTF_CSRF_TIME_LIMIT") is None:
+            field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+            reader = str(session[field])
+        else:
+            reader = token
+        digest = hashlib.sha256(digest + reader.encode()).digest()
+        html = html.replace(placeholder, token)
+        personal = True
+    else:
+        personal = False
+    response = make_response(html)
+    response.set_etag(digest.hex()[:32])
+    newest = max(last_modified_ns, current_app.extensions[_SITE_MTIME_KEY])
+    response.last_modified = dt.datetime.fromtimestamp(newest / 1e9, dt.UTC)
+    response.headers["Cache-Control"] = "private, no-cache" if personal else "no-cache"
+    environ = request.environ
+    if personal and "HTTP_IF_MODIFIED_SINCE" in environ:
+        environ = {k: v for k, v in environ.items() if k != "HTTP_IF_MODIFIED_SINCE"}
+    return response.make_conditional(environ)
