@@ -1,53 +1,43 @@
-"""Rate limits (the ``limits`` library, fixed windows), per client address.
+"""Rate limits (Flask-Limiter), per client address.
 
 The storage is ``RATELIMIT_STORAGE_URI`` (``HELPDESK_RATELIMIT_STORAGE``; by
 default memory with the SQLite store, the sandbox Redis with Redis). Limits are
 strings such as ``"20/minute;200/hour"``; each app has its own limiter, so test
-apps never share counts. ``RATELIMIT_ENABLED`` false turns every limit off.
-
-The few actions that are limited call :func:`hit` themselves; no hook runs on
-the other requests (Flask-Limiter checked every request, a tenth of a page's time).
+apps never share counts.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from limits import parse_many
-from limits.storage import storage_from_string
-from limits.strategies import FixedWindowRateLimiter
 
 from helpdesk import storage
 
 _EXTENSION_KEY = "helpdesk.ratelimit"
 
 
-@dataclass(frozen=True)
-class RateLimiter:
-    """An app's counter of hits, and whether limits apply at all."""
-
-    strategy: FixedWindowRateLimiter
-    enabled: bool = True
-
-
 def init_app(app: Flask) -> None:
-    """Attach a limiter to the app.
+    """Attach a limiter to the app (no default limits: each area names its own).
 
     Its storage follows the sandbox store unless one is configured
     (:func:`helpdesk.storage.ratelimit_storage`): with Redis, every app server
-    counts in the same place. A storage that fails lets requests through rather
-    than turning them into errors (see :func:`hit`).
+    counts in the same place. A storage that fails lets requests through
+    (``RATELIMIT_SWALLOW_ERRORS``) rather than turning them into errors.
     """
-    uri = storage.ratelimit_storage(app.config)
-    app.config["RATELIMIT_STORAGE_URI"] = uri
-    options = dict(app.config.get("RATELIMIT_STORAGE_OPTIONS") or {})
-    app.extensions[_EXTENSION_KEY] = RateLimiter(
-        FixedWindowRateLimiter(storage_from_string(uri, **options)),
-        enabled=bool(app.config.get("RATELIMIT_ENABLED", True)),
-    )
+    app.config["RATELIMIT_STORAGE_URI"] = storage.ratelimit_storage(app.config)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    limiter = Limiter(key_func=get_remote_address)
+    limiter.init_app(app)
+    # Every limited action calls hit() itself and no route is decorated, so the
+    # check Flask-Limiter runs before each request would only find nothing to do;
+    # on a cached page it was a tenth of the app's time (bench/page_throughput.py).
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    app.extensions[_EXTENSION_KEY] = limiter
 
 
 def hit(scope: str, limit: str) -> int | None:
@@ -56,14 +46,14 @@ def hit(scope: str, limit: str) -> int | None:
     Return ``None`` when it is allowed, else the seconds to wait before the next
     hit would be allowed (the refused hit is not counted).
     """
-    limiter: RateLimiter = current_app.extensions[_EXTENSION_KEY]
+    limiter: Limiter = current_app.extensions[_EXTENSION_KEY]
     if not limiter.enabled:
         return None
-    key = request.remote_addr or "127.0.0.1"
+    key = get_remote_address()
     # Apps sharing one storage keep their counts apart by this prefix.
     scope = f"{current_app.config.get('RATELIMIT_KEY_PREFIX', '')}{scope}"
     items = parse_many(limit)
-    strategy = limiter.strategy
+    strategy = limiter.limiter
     try:
         for item in items:
             if not strategy.test(item, scope, key):

@@ -68,7 +68,7 @@ def defaults() -> dict[str, Any]:
         "SANDBOX_STORE_MAX_BYTES": 512 * 1024 * 1024,
         # A store busier than this many seconds answers 503 with Retry-After.
         "SANDBOX_STORE_TIMEOUT": 2.0,
-        # Sandboxes one client address may create (``limits`` syntax).
+        # Sandboxes one client address may create (Flask-Limiter syntax).
         "SANDBOX_CREATE_LIMIT": "30/minute;300/hour",
         # Where sandboxes live: None is SQLite in the instance folder;
         # "sqlite:///<path>" or "redis://host:port/db" ("rediss://" for TLS).
@@ -108,7 +108,7 @@ def defaults() -> dict[str, Any]:
         # ``helpdesk analytics purge`` (and never shown).
         "ANALYTICS_RETENTION_DAYS": 90,
         # Answers to "Was this helpful?" and staff sign-in attempts one client
-        # address may send (``limits`` syntax).
+        # address may send (Flask-Limiter syntax).
         "FEEDBACK_LIMIT": "10/minute;100/day",
         "STAFF_SIGN_IN_LIMIT": "5/minute;30/hour",
         # Rendered pages and fragments kept per app (helpdesk/pagecache.py), a few
