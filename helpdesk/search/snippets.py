@@ -1,0 +1,136 @@
+"""Cut a highlighted snippet from a section's stored text.
+
+Only the shown hits get a snippet, so their text is analysed again here (a few
+hundred words) instead of storing every word's place in the index. The window
+with the most different matched words wins (the first on ties); it starts at a
+sentence when one starts shortly before the first match, else at a word, and
+ends at a sentence or a word: never inside a word. An ellipsis marks each end
+where text was left out. Stop words are never marked: they are not what a
+reader looked for, even when they are indexed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+
+from markupsafe import escape
+
+from helpdesk.search import analysis
+
+#: Length of a snippet (characters of text around the matches), at most.
+SNIPPET_CHARS = 240
+#: Characters of context kept before the first match.
+SNIPPET_SURROUND = 90
+#: A sentence end this close to the window's end is where the snippet ends.
+SENTENCE_SLACK = 80
+ELLIPSIS = "…"
+
+_WORD = re.compile(analysis.WORD_PATTERN)
+#: Where a sentence starts: after an end mark and a space, or a new line.
+_SENTENCE_START = re.compile(r"(?:(?<=[.!?…:;])\s+|\n\s*)(?=\S)")
+
+Forms = Callable[[str, str], tuple[str, ...]]
+
+
+def matches(
+    text: str,
+    lang: str,
+    wanted: Collection[str],
+    stops: Collection[str],
+    forms: Forms = analysis.word_forms,
+) -> list[tuple[int, int, str]]:
+    """Return (start, end, term) of each word of ``text`` whose form is wanted."""
+    found = []
+    for match in _WORD.finditer(text):
+        word = match.group(0).lower()
+        if word in stops:
+            continue
+        for form in forms(lang, word):
+            if form in wanted:
+                found.append((match.start(), match.end(), form))
+                break
+    return found
+
+
+def _window(found: list[tuple[int, int, str]]) -> int:
+    """Return the index of the match that starts the best window."""
+    best, best_score = 0, -1
+    for i, (start, _, _) in enumerate(found):
+        limit = start - SNIPPET_SURROUND + SNIPPET_CHARS
+        inside = {term for s, e, term in found[i:] if e <= limit}
+        score = len(inside)
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def _start(text: str, first: int) -> int:
+    """Return where a snippet showing the match at ``first`` starts."""
+    earliest = first - SNIPPET_SURROUND
+    if earliest <= 0:
+        return 0
+    sentence = _SENTENCE_START.search(text, earliest, first + 1)
+    if sentence is not None:
+        return sentence.end()
+    # Not inside a word: from the first word beginning at or after ``earliest``.
+    at = earliest
+    if _WORD.fullmatch(text, at - 1, at + 1):
+        partial = _WORD.match(text, at)
+        at = partial.end() if partial is not None else at
+    word = _WORD.search(text, at, first + 1)
+    return word.start() if word is not None else first
+
+
+def _end(text: str, start: int, last: int) -> int:
+    """Return where a snippet from ``start`` ends (after the match ending ``last``)."""
+    latest = start + SNIPPET_CHARS
+    if latest >= len(text):
+        return len(text)
+    latest = max(latest, last)
+    window = text[start:latest]
+    ends = [m.end() for m in re.finditer(r"[.!?…](?=\s|$)", window)]
+    if ends and ends[-1] + start >= max(latest - SENTENCE_SLACK, last):
+        return start + ends[-1]
+    space = max(window.rfind(" "), window.rfind("\n"))
+    if space > last - start:
+        return start + space
+    return latest
+
+
+def snippet(
+    text: str,
+    lang: str,
+    wanted: Collection[str],
+    stops: Collection[str],
+    forms: Forms = analysis.word_forms,
+) -> str:
+    """Return safe HTML: the best part of ``text`` with its matches in ``<mark>``.
+
+    An empty string when no word of ``text`` is wanted.
+    """
+    found = matches(text, lang, wanted, stops, forms)
+    if not found:
+        return ""
+    first = found[_window(found)]
+    start = _start(text, first[0])
+    end = _end(text, start, first[1])
+    shown = [m for m in found if m[0] >= start and m[1] <= end]
+    parts: list[str] = [f"{ELLIPSIS} "] if start > 0 else []
+    at = start
+    for s, e, _ in shown:
+        parts.append(str(escape(text[at:s])))
+        parts.append(f"<mark>{escape(text[s:e])}</mark>")
+        at = e
+    parts.append(str(escape(text[at:end].rstrip())))
+    if end < len(text):
+        parts.append(f" {ELLIPSIS}")
+    return "".join(parts).strip()
+
+
+def plain(text: str) -> str:
+    """Return the start of ``text`` as an escaped snippet (no match to show)."""
+    if len(text) <= SNIPPET_CHARS:
+        return str(escape(text))
+    end = _end(text, 0, 0)
+    return f"{escape(text[:end].rstrip())} {ELLIPSIS}"
