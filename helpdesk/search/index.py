@@ -83,6 +83,7 @@ def wanted_info(library: ContentLibrary, languages: Iterable[str]) -> dict[str, 
     return {
         "analyzer_version": analysis.ANALYZER_VERSION,
         "index_format": writer.FORMAT,
+        "stemmer": writer.STEMMER,
         "snowballstemmer": analysis.SNOWBALL_VERSION,
         "languages": list(languages),
         "content": content_fingerprint(library.root),

@@ -27,6 +27,7 @@ SENTENCE_SLACK = 80
 ELLIPSIS = "…"
 
 _WORD = re.compile(analysis.WORD_PATTERN)
+_FINDALL = _WORD.findall
 #: Where a sentence starts: after an end mark and a space, or a new line.
 _SENTENCE_START = re.compile(r"(?:(?<=[.!?…:;])\s+|\n\s*)(?=\S)")
 
@@ -40,16 +41,38 @@ def matches(
     stops: Collection[str],
     forms: Forms = analysis.word_forms,
 ) -> list[tuple[int, int, str]]:
-    """Return (start, end, term) of each word of ``text`` whose form is wanted."""
-    found = []
-    for match in _WORD.finditer(text):
-        word = match.group(0).lower()
+    """Return (start, end, word) of each word of ``text`` whose form is wanted.
+
+    Each distinct word is analysed once, and only when it could match: a
+    word's forms begin with its own first letter (Dutch ``ge-`` aside, which the
+    stemmer takes off), so a word whose first letter no wanted term has is
+    passed over without stemming it. Then only the marked words' places are
+    looked up.
+    """
+    firsts = {term[:1] for term in wanted}
+    fold = analysis.fold
+    marked = set()
+    for word in set(map(str.lower, _FINDALL(text))):
         if word in stops:
+            continue
+        first = word[:1]
+        if (
+            first not in firsts
+            and (first.isascii() or fold(first) not in firsts)
+            and not (word.startswith("ge") and fold(word[2:3]) in firsts)
+        ):
             continue
         for form in forms(lang, word):
             if form in wanted:
-                found.append((match.start(), match.end(), form))
+                marked.add(word)
                 break
+    if not marked:
+        return []
+    found = []
+    for match in _WORD.finditer(text):
+        word = match.group(0).lower()
+        if word in marked:
+            found.append((match.start(), match.end(), word))
     return found
 
 
@@ -58,10 +81,13 @@ def _window(found: list[tuple[int, int, str]]) -> int:
     best, best_score = 0, -1
     for i, (start, _, _) in enumerate(found):
         limit = start - SNIPPET_SURROUND + SNIPPET_CHARS
-        inside = {term for s, e, term in found[i:] if e <= limit}
-        score = len(inside)
-        if score > best_score:
-            best, best_score = i, score
+        inside = set()
+        for _, end, word in found[i:]:
+            if end > limit:
+                break
+            inside.add(word)
+        if len(inside) > best_score:
+            best, best_score = i, len(inside)
     return best
 
 

@@ -10,14 +10,15 @@ formula, same IDF, field lengths rounded to Whoosh's one-byte approximation).
 
 from __future__ import annotations
 
-import math
 import multiprocessing
 import os
+import re
 import sqlite3
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from importlib import metadata
 from itertools import islice
 from pathlib import Path
 
@@ -39,6 +40,17 @@ TEXT_FIELDS = ("heading", "body", "lead")
 CODE_FIELDS = ("codes", "lead_codes")
 
 
+def _stemmer_in_use() -> str:
+    """Return what stems the words: PyStemmer when installed, with its version."""
+    try:
+        return f"pystemmer {metadata.version('pystemmer')}"
+    except metadata.PackageNotFoundError:
+        return "python"
+
+
+STEMMER = _stemmer_in_use()
+
+
 @dataclass(frozen=True)
 class SectionDoc:
     """One searchable unit: a section of one translation of an article."""
@@ -56,10 +68,16 @@ class SectionDoc:
 
 @dataclass
 class _Batch:
-    """What a batch of sections adds to the index."""
+    """What a batch of sections adds to the index.
 
-    #: (field, term) → (document numbers, frequencies), numbers ascending.
-    postings: dict[tuple[str, str], tuple[array[int], array[int]]]
+    Each posting is three numbers: the term (an index into ``keys``, the
+    batch's own numbering), the document and the frequency.
+    """
+
+    keys: list[tuple[str, str]]
+    terms: array[int]
+    docnums: array[int]
+    freqs: array[int]
     #: field → (document numbers, lengths): the scored fields' lengths.
     lengths: dict[str, tuple[array[int], array[int]]]
     #: language → word → occurrences (for the spelling corrector).
@@ -69,43 +87,84 @@ class _Batch:
 
 
 _analyzer_for: Callable[[str], Analyzer] = analysis.analyzer
+_FINDALL = re.compile(analysis.WORD_PATTERN).findall
 
 
-def _term_counts(analyzer: Analyzer, text: str) -> dict[str, int]:
-    """Return each term of ``text`` with its frequency."""
-    if not text:
-        return {}
-    bulk = getattr(analyzer, "word_positions", None)
-    if bulk is not None:
-        return {term: len(places) for term, places in bulk(text).items()}
-    return Counter(token.text for token in analyzer(text))
+def _term_counts(
+    analyzer: Analyzer,
+    words: Counter[str] | None,
+    text: str,
+    forms_of: Callable[[str], tuple[str, ...]],
+) -> dict[str, int]:
+    """Return each term of ``text`` with its frequency.
+
+    Our analyzer's terms are the forms of the words that are not stop words:
+    counted from the words' counts (``words``). Another analyzer runs as such.
+    """
+    if words is None:
+        return Counter(token.text for token in analyzer(text)) if text else {}
+    counts: dict[str, int] = {}
+    get = counts.get
+    for word, n in words.items():
+        for form in forms_of(word):
+            counts[form] = get(form, 0) + n
+    return counts
+
+
+class _Forms(dict[str, tuple[str, ...]]):
+    """A word's index terms in one language, () for a stop word (memoised)."""
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self.lang = lang
+        self.stops = analysis.stop_words(lang)
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        forms = () if word in self.stops else analysis.word_forms(self.lang, word)
+        self[word] = forms
+        return forms
 
 
 def _analyze(numbered: list[tuple[int, SectionDoc]]) -> _Batch:
     """Analyse a batch of numbered sections."""
-    postings: dict[tuple[str, str], tuple[array[int], array[int]]] = {}
+    keys: list[tuple[str, str]] = []
+    numbers: dict[str, dict[str, int]] = {}
+    terms, docnums, freqs = array("i"), array("i"), array("i")
     lengths: dict[str, tuple[array[int], array[int]]] = {}
-    spellings: dict[str, Counter[str]] = {}
-    analyzers: dict[str, Analyzer] = {}
+    seen: dict[str, list[str]] = {}
+    analyzers: dict[str, tuple[Analyzer, bool, Callable[[str], tuple[str, ...]]]] = {}
     for docnum, doc in numbered:
         lang = doc.lang
-        analyzer = analyzers.get(lang)
-        if analyzer is None:
-            analyzer = analyzers[lang] = _analyzer_for(lang)
-        fields: list[tuple[str, dict[str, int], bool]] = [
-            (f"{name}_{lang}", _term_counts(analyzer, getattr(doc, name)), True)
-            for name in TEXT_FIELDS
-        ]
+        found = analyzers.get(lang)
+        if found is None:
+            analyzer = _analyzer_for(lang)
+            fast = isinstance(analyzer, analysis.LanguageAnalyzer)
+            found = analyzers[lang] = (analyzer, fast, _Forms(lang).__getitem__)
+        analyzer, fast, forms_of = found
+        spelt = seen.setdefault(lang, [])
+        fields: list[tuple[str, dict[str, int], bool]] = []
+        for name in TEXT_FIELDS:
+            text = getattr(doc, name)
+            lowered = list(map(str.lower, _FINDALL(text)))
+            spelt += lowered
+            words = Counter(lowered) if fast else None
+            counts = _term_counts(analyzer, words, text, forms_of)
+            fields.append((f"{name}_{lang}", counts, True))
         for name in CODE_FIELDS:
             codes = Counter(" ".join(getattr(doc, name)).split())
             fields.append((f"{name}_{lang}", codes, False))
         for field, counts, scored in fields:
+            numbered_terms = numbers.get(field)
+            if numbered_terms is None:
+                numbered_terms = numbers[field] = {}
             for term, freq in counts.items():
-                found = postings.get((field, term))
-                if found is None:
-                    found = postings[(field, term)] = (array("i"), array("i"))
-                found[0].append(docnum)
-                found[1].append(freq)
+                number = numbered_terms.get(term)
+                if number is None:
+                    number = numbered_terms[term] = len(keys)
+                    keys.append((field, term))
+                terms.append(number)
+                docnums.append(docnum)
+                freqs.append(freq)
             if scored:
                 # As Whoosh: a field's length is the sum of its terms' frequencies.
                 pair = lengths.get(field)
@@ -113,11 +172,12 @@ def _analyze(numbered: list[tuple[int, SectionDoc]]) -> _Batch:
                     pair = lengths[field] = (array("i"), array("i"))
                 pair[0].append(docnum)
                 pair[1].append(sum(counts.values()))
-        words = analysis.words(f"{doc.heading} {doc.lead} {doc.body}")
-        spellings.setdefault(lang, Counter()).update(
-            w for w in words if not w.isdigit()
-        )
-    return _Batch(postings, lengths, spellings, len(numbered))
+    spellings = {}
+    for lang, all_words in seen.items():
+        counts = spellings[lang] = Counter(all_words)
+        for word in [w for w in counts if w.isdigit()]:
+            del counts[word]
+    return _Batch(keys, terms, docnums, freqs, lengths, spellings, len(numbered))
 
 
 def _batches(docs: Iterable[SectionDoc]) -> Iterator[list[tuple[int, SectionDoc]]]:
@@ -163,17 +223,30 @@ def write(
     try:
         db.executescript(store.SCHEMA)
         _store_docs(db, docs)
-        postings: dict[tuple[str, str], tuple[array[int], array[int]]] = {}
+        numbers: dict[tuple[str, str], int] = {}
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         lengths: dict[str, tuple[array[int], array[int]]] = {}
         spellings: dict[str, Counter[str]] = {lang: Counter() for lang in languages}
         for batch in _analyzed(docs, analyzer_for):
-            _merge(postings, batch.postings)
+            # The batch's term numbers → the build's.
+            renumber = np.array(
+                [numbers.setdefault(key, len(numbers)) for key in batch.keys],
+                dtype=np.int32,
+            )
+            local = np.frombuffer(batch.terms, dtype=np.int32)
+            parts.append(
+                (
+                    renumber[local] if len(local) else local,
+                    np.frombuffer(batch.docnums, dtype=np.int32),
+                    np.frombuffer(batch.freqs, dtype=np.int32),
+                )
+            )
             _merge(lengths, batch.lengths)
             for lang, counts in batch.spellings.items():
                 spellings.setdefault(lang, Counter()).update(counts)
             if progress is not None:
                 progress(batch.size)
-        _write_postings(target, db, postings, lengths, len(docs))
+        _write_postings(target, db, list(numbers), parts, lengths, len(docs))
         _store_words(db, spellings)
         db.execute("INSERT INTO meta VALUES ('docs', ?)", (len(docs),))
         db.commit()
@@ -229,80 +302,62 @@ def _rounded(lengths: np.ndarray) -> np.ndarray:
 def _write_postings(
     target: Path,
     db: sqlite3.Connection,
-    postings: dict[tuple[str, str], tuple[array[int], array[int]]],
+    keys: list[tuple[str, str]],
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
     lengths: dict[str, tuple[array[int], array[int]]],
     doc_count: int,
 ) -> None:
     """Score every posting, write ``postings.bin`` and the terms table."""
-    keys = sorted(postings)
-    counts = np.array([len(postings[k][0]) for k in keys], dtype=np.int64)
+    empty = np.zeros(0, dtype=np.int32)
+    terms = np.concatenate([p[0] for p in parts] or [empty])
+    # Batches come in document order: a stable sort by term keeps it per term.
+    order = np.argsort(terms, kind="stable")
+    terms = terms[order]
+    docnums = np.concatenate([p[1] for p in parts] or [empty])[order]
+    tf = np.concatenate([p[2] for p in parts] or [empty])[order].astype(np.float64)
+    counts = np.bincount(terms, minlength=len(keys)).astype(np.int64)
     starts = np.zeros(len(keys), dtype=np.int64)
     if len(keys):
         starts[1:] = np.cumsum(counts)[:-1]
-    total = int(counts.sum())
-    docnums = np.empty(total, dtype=np.int32)
-    freqs = np.empty(total, dtype=np.float64)
-    for i, key in enumerate(keys):
-        d, f = postings[key]
-        start = int(starts[i])
-        docnums[start : start + len(d)] = np.frombuffer(d, dtype=np.int32)
-        freqs[start : start + len(f)] = np.frombuffer(f, dtype=np.int32)
-    scores = freqs.copy()  # unscored fields (codes): the weight, as Whoosh
-    fields = [k[0] for k in keys]
-    first = 0
-    while first < len(keys):
-        field = fields[first]
-        last = first
-        while last < len(keys) and fields[last] == field:
-            last += 1
-        if field in lengths:
-            _score_field(
-                scores, docnums, freqs, counts, starts, first, last,
-                lengths[field], doc_count,
-            )  # fmt: skip
-        first = last
-    at = store.scores_at(total)
+    field_names = sorted({field for field, _ in keys})
+    field_of = np.array([field_names.index(f) for f, _ in keys] or [0], np.int64)
+    # Per field and document: the length Whoosh scores with, and the average.
+    rounded = np.zeros((len(field_names), max(doc_count, 1)), dtype=np.float64)
+    average = np.ones(len(field_names), dtype=np.float64)
+    scored = np.zeros(len(field_names), dtype=np.bool_)
+    for i, field in enumerate(field_names):
+        if field not in lengths:
+            continue
+        owners = np.frombuffer(lengths[field][0], dtype=np.int32)
+        exact = np.frombuffer(lengths[field][1], dtype=np.int32)
+        rounded[i, owners] = _rounded(exact.astype(np.int64))
+        average[i] = (int(exact.sum()) / (doc_count or 1)) or 1
+        scored[i] = True
+    idf = np.log(doc_count / (counts + 1)) + 1 if doc_count else counts * 0.0
+    posting_field = field_of[terms]
+    fl = rounded[posting_field, docnums]
+    avgfl = average[posting_field]
+    idf_each = idf[terms]
+    b, k1 = BM25_B, BM25_K1
+    # Whoosh's bm25(), operation for operation: the same float64 results.
+    bm25 = idf_each * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+    # Unscored fields (codes) score their weight, as in Whoosh.
+    scores = np.where(scored[posting_field], bm25, tf)
+    at = store.scores_at(len(docnums))
     with open(target / store.POSTINGS, "wb") as handle:
-        handle.write(docnums.tobytes())
-        handle.write(b"\0" * (at - 4 * total))
+        handle.write(docnums.astype(np.int32).tobytes())
+        handle.write(b"\0" * (at - 4 * len(docnums)))
         handle.write(scores.tobytes())
     db.executemany(
         "INSERT INTO terms VALUES (?, ?, ?, ?)",
         (
-            (field, term, int(start), int(count))
-            for (field, term), start, count in zip(keys, starts, counts, strict=True)
+            (field, term, start, count)
+            for (field, term), start, count in zip(
+                keys, starts.tolist(), counts.tolist(), strict=True
+            )
         ),
     )
     db.execute("INSERT INTO meta VALUES ('scores_at', ?)", (at,))
-
-
-def _score_field(
-    scores: np.ndarray,
-    docnums: np.ndarray,
-    freqs: np.ndarray,
-    counts: np.ndarray,
-    starts: np.ndarray,
-    first: int,
-    last: int,
-    field_lengths: tuple[array[int], array[int]],
-    doc_count: int,
-) -> None:
-    """Compute BM25F for the postings of terms ``first``..``last`` (one field)."""
-    owners = np.frombuffer(field_lengths[0], dtype=np.int32)
-    exact = np.frombuffer(field_lengths[1], dtype=np.int32)
-    per_doc = np.zeros(doc_count, dtype=np.float64)
-    per_doc[owners] = _rounded(exact.astype(np.int64))
-    avgfl = (int(exact.sum()) / (doc_count or 1)) or 1
-    lo, hi = int(starts[first]), int(starts[last - 1] + counts[last - 1])
-    idf = np.array([math.log(doc_count / (int(n) + 1)) + 1 for n in counts[first:last]])
-    idf_each = np.repeat(idf, counts[first:last])
-    tf = freqs[lo:hi]
-    fl = per_doc[docnums[lo:hi]]
-    b, k1 = BM25_B, BM25_K1
-    # Whoosh's bm25(), operation for operation: the same float64 results.
-    scores[lo:hi] = idf_each * (
-        (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl))
-    )
 
 
 def _store_words(db: sqlite3.Connection, spellings: dict[str, Counter[str]]) -> None:

@@ -76,7 +76,9 @@ def write_reference(path: Path, docs: list[index.SectionDoc]) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[IndexReader, Searcher]]:
+def built(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[IndexReader, Searcher]]:
     library = ContentLibrary.load(PROJECT_ROOT / "articles", LANGUAGES)
     docs = list(index.sections(library.all_articles()))
     root = tmp_path_factory.mktemp("ranking")
