@@ -113,6 +113,7 @@ class SearchEngine:
         self.spelling = spelling
         self.coordination = coordination
         self._local = threading.local()
+        self._unmarked: dict[str, frozenset[str]] = {}
 
     # -- index access ---------------------------------------------------------
 
@@ -216,7 +217,10 @@ class SearchEngine:
         """Return a hit's snippet: from its body, else its lead, else its start."""
         stored = hit.stored
         lang = stored["lang"]
-        terms, stops = wanted.get(lang, set()), self.stops(lang)
+        terms = wanted.get(lang, set())
+        stops = self._unmarked.get(lang)
+        if stops is None:
+            stops = self._unmarked[lang] = snippets.never_marked(lang, self.stops(lang))
         for name in ("body", "lead"):
             text = stored.get(name) or ""
             found = snippets.snippet(text, lang, terms, stops) if terms else ""

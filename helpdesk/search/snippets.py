@@ -33,6 +33,19 @@ _SENTENCE_START = re.compile(r"(?:(?<=[.!?…:;])\s+|\n\s*)(?=\S)")
 
 Forms = Callable[[str, str], tuple[str, ...]]
 
+#: Words searched, since they change what is asked ("nie można usunąć"), but
+#: never marked: like the stop words, they are not what a reader looked for.
+UNMARKED = {
+    "en": frozenset("no not can cannot may might must should".split()),
+    "nl": frozenset("niet geen kan kunt kunnen mag mogen moet moeten".split()),
+    "pl": frozenset("nie można mozna może moze mogę moge trzeba należy nalezy".split()),
+}
+
+
+def never_marked(lang: str, stops: frozenset[str]) -> frozenset[str]:
+    """Return the words of ``lang`` never marked: its stop words and ``UNMARKED``."""
+    return stops | UNMARKED.get(lang, frozenset())
+
 
 def matches(
     text: str,
