@@ -1,4 +1,4 @@
-"""Snippets cut at words or sentences with an ellipsis; marks; all-or-none suggestions."""
+"""Snippets cut at words or sentences, with ellipses; marks; all-or-none suggestions."""
 
 from __future__ import annotations
 
