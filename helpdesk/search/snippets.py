@@ -12,7 +12,7 @@ reader looked for, even when they are indexed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 
 from markupsafe import escape
 
@@ -81,12 +81,38 @@ def matches(
                 break
     if not marked:
         return []
-    found = []
-    for match in _WORD.finditer(text):
-        word = match.group(0).lower()
-        if word in marked:
-            found.append((match.start(), match.end(), word))
-    return found
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter that lowercases to two: word by word
+        found = []
+        for match in _WORD.finditer(text):
+            word = match.group(0).lower()
+            if word in marked:
+                found.append((match.start(), match.end(), word))
+        return found
+    # The marked words' places, found with str.find, not word by word.
+    places = [(at, at + len(w), w) for w in marked for at in _places(lowered, w)]
+    places.sort()
+    return places
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _places(text: str, word: str) -> Iterator[int]:
+    """Yield where ``word`` stands in ``text`` as a whole word of ``WORD_PATTERN``."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        before, after = text[at - 1 : at], text[end : end + 1]
+        if not (
+            (before and _word_char(before))
+            or (before and before in "'’" and at >= 2 and _word_char(text[at - 2]))
+            or (after and _word_char(after))
+            or (after and after in "'’" and _word_char(text[end + 1 : end + 2] or " "))
+        ):
+            yield at
+        at = text.find(word, at + 1)
 
 
 def _window(found: list[tuple[int, int, str]]) -> int:

@@ -36,12 +36,8 @@ class Speller:
         """``words`` maps each folded word to ``[spelling, frequency]``."""
         db = sqlite3.connect(":memory:", check_same_thread=False)
         db.executescript(SCHEMA)
-        db.executemany(
-            "INSERT INTO words VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                (lang, w, str(v[0]), int(str(v[1])), w[:1], len(w))
-                for w, v in words.items()
-            ),
+        store_words(
+            db, lang, {w: (str(v[0]), int(str(v[1]))) for w, v in words.items()}
         )
         self._db, self._lang = db, lang
 
@@ -87,21 +83,40 @@ class Speller:
         # means a different word (reaktywacja is not dezaktywacja): the usual
         # prefix length of 1 of fuzzy search (Whoosh's FuzzyTerm, Elasticsearch).
         rows = self._db.execute(
-            "SELECT folded, spelling, freq FROM words WHERE lang = ? AND head = ?"
+            "SELECT words FROM shapes WHERE lang = ? AND head = ?"
             " AND size BETWEEN ? AND ?",
             (self._lang, folded[:1], max(MIN_LENGTH, len(folded) - edits),
              len(folded) + edits),
         ).fetchall()  # fmt: skip
-        if not rows:
-            return None
-        distances = OSA.distance
+        candidates = [word for (words,) in rows for word in words.split("\n")]
         best: tuple[int, int, str, str] | None = None
-        for found, dist, i in process.extract_iter(
-            folded, [row[0] for row in rows], scorer=distances, score_cutoff=edits
+        for found, dist, _ in process.extract_iter(
+            folded, candidates, scorer=OSA.distance, score_cutoff=edits
         ):
             if dist > min(edits, max_edits(found)):
                 continue
-            key = (int(dist), -int(rows[i][2]), found, str(rows[i][1]))
+            spelling, freq = self._one(found) or (found, 0)
+            key = (int(dist), -freq, found, spelling)
             if best is None or key < best:
                 best = key
         return None if best is None else best[3]
+
+
+def store_words(
+    db: sqlite3.Connection, lang: str, words: Mapping[str, tuple[str, int]]
+) -> None:
+    """Store a language's words: folded word → (usual spelling, frequency)."""
+    db.executemany(
+        "INSERT INTO words VALUES (?, ?, ?, ?, ?, ?)",
+        ((lang, w, v[0], v[1], w[:1], len(w)) for w, v in words.items()),
+    )
+    shapes: dict[tuple[str, int], list[str]] = {}
+    for word in words:
+        shapes.setdefault((word[:1], len(word)), []).append(word)
+    db.executemany(
+        "INSERT INTO shapes VALUES (?, ?, ?, ?)",
+        (
+            (lang, head, size, "\n".join(group))
+            for (head, size), group in shapes.items()
+        ),
+    )

@@ -5,7 +5,8 @@ A build is two files besides ``build.json``:
 ``index.sqlite``
     ``terms``: each (field, term) with where its postings start and how many
     there are; ``docs``: each section's stored fields, the text snippets are cut
-    from; ``words``: each language's vocabulary for the spelling corrector.
+    from; ``words``: each language's vocabulary for the spelling corrector, and
+    ``shapes``: the same words grouped by first letter and length.
 ``postings.bin``
     Every term's document numbers (int32), term after term, then every term's
     BM25F score in each of its documents (float64, aligned), in the same order:
@@ -44,7 +45,12 @@ CREATE TABLE words (
     lang TEXT, folded TEXT, spelling TEXT, freq INTEGER, head TEXT, size INTEGER,
     PRIMARY KEY (lang, folded)
 ) WITHOUT ROWID;
-CREATE INDEX words_by_shape ON words (lang, head, size);
+-- The words of one first letter and length, one a line: what the speller
+-- reads for a typo (one row per length) instead of a row per word.
+CREATE TABLE shapes (
+    lang TEXT, head TEXT, size INTEGER, words TEXT,
+    PRIMARY KEY (lang, head, size)
+) WITHOUT ROWID;
 """
 
 #: SQLite page cache per connection, in KiB (negative: KiB, as SQLite counts).

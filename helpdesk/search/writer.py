@@ -19,18 +19,20 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import metadata
-from itertools import islice
+from itertools import chain, islice, repeat
+from operator import mul
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from whoosh.analysis import Analyzer
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from helpdesk.search import analysis, store
+from helpdesk.search import analysis, speller, store
 from helpdesk.search.query import BM25_B, BM25_K1
 
 #: Version of the files written; a build of another version is stale.
-FORMAT = 1
+FORMAT = 2
 #: Sections analysed per batch.
 BATCH = 2000
 #: From this many sections on, batches are analysed by worker processes.
@@ -90,27 +92,6 @@ _analyzer_for: Callable[[str], Analyzer] = analysis.analyzer
 _FINDALL = re.compile(analysis.WORD_PATTERN).findall
 
 
-def _term_counts(
-    analyzer: Analyzer,
-    words: Counter[str] | None,
-    text: str,
-    forms_of: Callable[[str], tuple[str, ...]],
-) -> dict[str, int]:
-    """Return each term of ``text`` with its frequency.
-
-    Our analyzer's terms are the forms of the words that are not stop words:
-    counted from the words' counts (``words``). Another analyzer runs as such.
-    """
-    if words is None:
-        return Counter(token.text for token in analyzer(text)) if text else {}
-    counts: dict[str, int] = {}
-    get = counts.get
-    for word, n in words.items():
-        for form in forms_of(word):
-            counts[form] = get(form, 0) + n
-    return counts
-
-
 class _Forms(dict[str, tuple[str, ...]]):
     """A word's index terms in one language, () for a stop word (memoised)."""
 
@@ -125,53 +106,93 @@ class _Forms(dict[str, tuple[str, ...]]):
         return forms
 
 
+class _Numbers(dict[str, int]):
+    """The batch's number of each term of one field, given on first sight."""
+
+    def __init__(self, field: str, keys: list[tuple[str, str]]):
+        super().__init__()
+        self.field, self.keys = field, keys
+
+    def __missing__(self, term: str) -> int:
+        number = self[term] = len(self.keys)
+        self.keys.append((self.field, term))
+        return number
+
+
+class _TermNumbers(dict[str, tuple[int, ...]]):
+    """A word's terms' numbers in one field (memoised): the indexing fast path."""
+
+    def __init__(self, numbers: _Numbers, forms: Callable[[str], tuple[str, ...]]):
+        super().__init__()
+        self.numbers, self.forms = numbers, forms
+
+    def __missing__(self, word: str) -> tuple[int, ...]:
+        found = self[word] = tuple(self.numbers[form] for form in self.forms(word))
+        return found
+
+
+def _itself(term: str) -> tuple[str, ...]:
+    return (term,)
+
+
 def _analyze(numbered: list[tuple[int, SectionDoc]]) -> _Batch:
-    """Analyse a batch of numbered sections."""
+    """Analyse a batch of numbered sections.
+
+    Our analyzer's terms are the forms of a section's words that are not stop
+    words: each distinct word of a field is looked up once (its terms' numbers
+    memoised), and the postings are appended by C-level iterators. A term that
+    two words of one field share (``beheerde``, ``beheerder``) gets two
+    postings here, summed when the postings are sorted (:func:`_write_postings`).
+    Another analyzer's tokens are counted as its terms.
+    """
     keys: list[tuple[str, str]] = []
-    numbers: dict[str, dict[str, int]] = {}
+    per_field: dict[str, tuple[_TermNumbers, _TermNumbers]] = {}
     terms, docnums, freqs = array("i"), array("i"), array("i")
     lengths: dict[str, tuple[array[int], array[int]]] = {}
     seen: dict[str, list[str]] = {}
-    analyzers: dict[str, tuple[Analyzer, bool, Callable[[str], tuple[str, ...]]]] = {}
+    analyzers: dict[str, tuple[Analyzer, bool, _Forms]] = {}
     for docnum, doc in numbered:
         lang = doc.lang
         found = analyzers.get(lang)
         if found is None:
             analyzer = _analyzer_for(lang)
             fast = isinstance(analyzer, analysis.LanguageAnalyzer)
-            found = analyzers[lang] = (analyzer, fast, _Forms(lang).__getitem__)
-        analyzer, fast, forms_of = found
+            found = analyzers[lang] = (analyzer, fast, _Forms(lang))
+        analyzer, fast, forms = found
         spelt = seen.setdefault(lang, [])
-        fields: list[tuple[str, dict[str, int], bool]] = []
+        fields: list[tuple[str, dict[str, int], bool, bool]] = []
         for name in TEXT_FIELDS:
             text = getattr(doc, name)
             lowered = list(map(str.lower, _FINDALL(text)))
             spelt += lowered
-            words = Counter(lowered) if fast else None
-            counts = _term_counts(analyzer, words, text, forms_of)
-            fields.append((f"{name}_{lang}", counts, True))
+            if fast:
+                fields.append((f"{name}_{lang}", Counter(lowered), True, True))
+            else:
+                tokens = Counter(t.text for t in analyzer(text)) if text else {}
+                fields.append((f"{name}_{lang}", tokens, True, False))
         for name in CODE_FIELDS:
             codes = Counter(" ".join(getattr(doc, name)).split())
-            fields.append((f"{name}_{lang}", codes, False))
-        for field, counts, scored in fields:
-            numbered_terms = numbers.get(field)
-            if numbered_terms is None:
-                numbered_terms = numbers[field] = {}
-            for term, freq in counts.items():
-                number = numbered_terms.get(term)
-                if number is None:
-                    number = numbered_terms[term] = len(keys)
-                    keys.append((field, term))
-                terms.append(number)
-                docnums.append(docnum)
-                freqs.append(freq)
+            fields.append((f"{name}_{lang}", codes, False, False))
+        for field, counts, scored, analysed in fields:
+            numbers = per_field.get(field)
+            if numbers is None:
+                field_numbers = _Numbers(field, keys)
+                numbers = per_field[field] = (
+                    _TermNumbers(field_numbers, forms.__getitem__),
+                    _TermNumbers(field_numbers, _itself),
+                )
+            ids = list(map(numbers[0 if analysed else 1].__getitem__, counts))
+            sizes = list(map(len, ids))
+            terms.extend(chain.from_iterable(ids))
+            freqs.extend(chain.from_iterable(map(repeat, counts.values(), sizes)))
+            docnums.extend(repeat(docnum, sum(sizes)))
             if scored:
                 # As Whoosh: a field's length is the sum of its terms' frequencies.
                 pair = lengths.get(field)
                 if pair is None:
                     pair = lengths[field] = (array("i"), array("i"))
                 pair[0].append(docnum)
-                pair[1].append(sum(counts.values()))
+                pair[1].append(sum(map(mul, counts.values(), sizes)))
     spellings = {}
     for lang, all_words in seen.items():
         counts = spellings[lang] = Counter(all_words)
@@ -315,6 +336,13 @@ def _write_postings(
     terms = terms[order]
     docnums = np.concatenate([p[1] for p in parts] or [empty])[order]
     tf = np.concatenate([p[2] for p in parts] or [empty])[order].astype(np.float64)
+    # A term two words of a field share: its postings in one document, summed.
+    first = np.ones(len(terms), dtype=np.bool_)
+    first[1:] = (terms[1:] != terms[:-1]) | (docnums[1:] != docnums[:-1])
+    if not first.all():
+        starts_at = np.flatnonzero(first)
+        tf = np.add.reduceat(tf, starts_at)
+        terms, docnums = terms[starts_at], docnums[starts_at]
     counts = np.bincount(terms, minlength=len(keys)).astype(np.int64)
     starts = np.zeros(len(keys), dtype=np.int64)
     if len(keys):
@@ -362,17 +390,12 @@ def _write_postings(
 
 def _store_words(db: sqlite3.Connection, spellings: dict[str, Counter[str]]) -> None:
     """Store each folded word with its most frequent spelling and total frequency."""
-    rows = []
     for lang, counts in spellings.items():
-        words: dict[str, list[object]] = {}
+        words: dict[str, list[Any]] = {}
         for word, freq in counts.most_common():
             folded = analysis.fold(word)
             if folded in words:
-                words[folded][1] += freq  # type: ignore[operator]
+                words[folded][1] += freq
             else:
                 words[folded] = [word, freq]
-        rows += [
-            (lang, folded, spelling, freq, folded[:1], len(folded))
-            for folded, (spelling, freq) in words.items()
-        ]
-    db.executemany("INSERT INTO words VALUES (?, ?, ?, ?, ?, ?)", rows)
+        speller.store_words(db, lang, {w: (v[0], v[1]) for w, v in words.items()})
