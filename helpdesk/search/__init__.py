@@ -101,10 +101,12 @@ def ensure_index(app: Flask) -> bool:
     """Build the index when it is missing or stale; return whether it was built."""
     root = index_root(app)
     languages = tuple(app.config["LANGUAGES"])
+    # The content's fingerprint says whether to build: a worker starting on a
+    # fresh index parses no content for search.
+    if not index.is_stale(root, Path(app.config["CONTENT_DIR"]), languages):
+        return False
     with app.app_context():
         library = get_library()
-    if not index.is_stale(root, library, languages):
-        return False
     started = time.monotonic()
     built = rebuild(app, library, force=False) is not None
     if built:

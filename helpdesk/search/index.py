@@ -78,7 +78,9 @@ def content_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def wanted_info(library: ContentLibrary, languages: Iterable[str]) -> dict[str, Any]:
+def wanted_info(
+    library: ContentLibrary | Path, languages: Iterable[str]
+) -> dict[str, Any]:
     """Return what a fresh index for this content records in its build info."""
     return {
         "analyzer_version": analysis.ANALYZER_VERSION,
@@ -86,7 +88,9 @@ def wanted_info(library: ContentLibrary, languages: Iterable[str]) -> dict[str, 
         "stemmer": writer.STEMMER,
         "snowballstemmer": analysis.SNOWBALL_VERSION,
         "languages": list(languages),
-        "content": content_fingerprint(library.root),
+        "content": content_fingerprint(
+            library if isinstance(library, Path) else library.root
+        ),
     }
 
 
@@ -108,7 +112,9 @@ def current_build(root: Path) -> Path | None:
     return root / target
 
 
-def is_stale(root: Path, library: ContentLibrary, languages: Iterable[str]) -> bool:
+def is_stale(
+    root: Path, library: ContentLibrary | Path, languages: Iterable[str]
+) -> bool:
     """Return whether the index is missing or built from other content or analysis."""
     build = current_build(root)
     if build is None:

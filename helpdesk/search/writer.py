@@ -37,6 +37,8 @@ FORMAT = 2
 BATCH = 2000
 #: From this many sections on, batches are analysed by worker processes.
 PARALLEL_FROM = 6000
+#: Postings scored at once (bounds the writer's memory).
+SCORE_CHUNK = 1 << 21
 #: The text fields of a section, per language; codes fields are added to these.
 TEXT_FIELDS = ("heading", "body", "lead")
 CODE_FIELDS = ("codes", "lead_codes")
@@ -362,15 +364,18 @@ def _write_postings(
         average[i] = (int(exact.sum()) / (doc_count or 1)) or 1
         scored[i] = True
     idf = np.log(doc_count / (counts + 1)) + 1 if doc_count else counts * 0.0
-    posting_field = field_of[terms]
-    fl = rounded[posting_field, docnums]
-    avgfl = average[posting_field]
-    idf_each = idf[terms]
+    scores = np.empty(len(docnums), dtype=np.float64)
     b, k1 = BM25_B, BM25_K1
-    # Whoosh's bm25(), operation for operation: the same float64 results.
-    bm25 = idf_each * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
-    # Unscored fields (codes) score their weight, as in Whoosh.
-    scores = np.where(scored[posting_field], bm25, tf)
+    for lo in range(0, len(docnums), SCORE_CHUNK):  # a chunk at a time: less memory
+        hi = lo + SCORE_CHUNK
+        field, tf_part = field_of[terms[lo:hi]], tf[lo:hi]
+        fl, avgfl = rounded[field, docnums[lo:hi]], average[field]
+        # Whoosh's bm25(), operation for operation: the same float64 results.
+        bm25 = idf[terms[lo:hi]] * (
+            (tf_part * (k1 + 1)) / (tf_part + k1 * ((1 - b) + b * fl / avgfl))
+        )
+        # Unscored fields (codes) score their weight, as in Whoosh.
+        scores[lo:hi] = np.where(scored[field], bm25, tf_part)
     at = store.scores_at(len(docnums))
     with open(target / store.POSTINGS, "wb") as handle:
         handle.write(docnums.astype(np.int32).tobytes())

@@ -56,6 +56,19 @@ def test_start_up_builds_a_missing_index_once(app_config: dict[str, object]) -> 
     assert index.current_build(index_root(app)) == build
 
 
+def test_start_up_on_a_fresh_index_parses_no_content(
+    app_config: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = {**app_config, "SEARCH_AUTO_BUILD": True}
+    create_app(config)
+
+    def parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the content was parsed")
+
+    monkeypatch.setattr(ContentLibrary, "load_cached", parse)
+    create_app(config)  # the index is fresh: its fingerprint says so
+
+
 def test_edited_content_makes_the_index_stale(app: Flask, content_dir: Path) -> None:
     rebuild(app)
     root, languages = index_root(app), app.config["LANGUAGES"]
