@@ -4,8 +4,9 @@ Whoosh provides the analysis and query objects; the index is our own (SQLite and
 memory-mapped score arrays, see :mod:`.store`), so that it stays on disk and a
 worker's memory stays small at any size. Other areas call :func:`search`; it
 returns plain dataclasses (:class:`SearchResult` of :class:`Hit`). The index
-lives under ``<instance>/search``, is built by ``helpdesk index build`` (or at start-up when
-missing or stale, unless ``SEARCH_AUTO_BUILD`` is off) and never by a request.
+lives under ``<instance>/search``, is built by ``helpdesk index build`` (or at
+start-up when missing or stale, unless ``SEARCH_AUTO_BUILD`` is off) and never
+by a request.
 """
 
 from __future__ import annotations
