@@ -1,9 +1,12 @@
-"""Search over the articles: one document per section and language, with Whoosh.
+"""Search over the articles: one document per section and language.
 
-Other areas call :func:`search`; it returns plain dataclasses (:class:`SearchResult`
-of :class:`Hit`), never Whoosh objects. The index lives under
-``<instance>/search``, is built by ``helpdesk index build`` (or at start-up when
-missing or stale, unless ``SEARCH_AUTO_BUILD`` is off) and never by a request.
+Whoosh provides the analysis and query objects; the index is our own (SQLite and
+memory-mapped score arrays, see :mod:`.store`), so that it stays on disk and a
+worker's memory stays small at any size. Other areas call :func:`search`; it
+returns plain dataclasses (:class:`SearchResult` of :class:`Hit`). The index
+lives under ``<instance>/search``, is built by ``helpdesk index build`` (or at
+start-up when missing or stale, unless ``SEARCH_AUTO_BUILD`` is off) and never
+by a request.
 """
 
 from __future__ import annotations
@@ -101,10 +104,12 @@ def ensure_index(app: Flask) -> bool:
     """Build the index when it is missing or stale; return whether it was built."""
     root = index_root(app)
     languages = tuple(app.config["LANGUAGES"])
+    # The content's fingerprint says whether to build: a worker starting on a
+    # fresh index parses no content for search.
+    if not index.is_stale(root, Path(app.config["CONTENT_DIR"]), languages):
+        return False
     with app.app_context():
         library = get_library()
-    if not index.is_stale(root, library, languages):
-        return False
     started = time.monotonic()
     built = rebuild(app, library, force=False) is not None
     if built:

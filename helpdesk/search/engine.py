@@ -1,34 +1,27 @@
 """Run searches against the current index build; return plain dataclasses.
 
 An :class:`SearchEngine` follows an index root's ``current`` link. Each thread keeps
-its own Whoosh searcher (searchers are not shared between threads) and reuses it
-until the link points at another build. Queries are scored from per-build arrays
-of term scores (:mod:`helpdesk.search.ranking`), shared by the threads and dropped
-with the build; Whoosh reads the index, stored fields and snippet positions.
+its own reader of the build (:class:`.store.IndexReader`: an SQLite connection
+and a memory map of the postings) and reuses it until the link points at another
+build. Queries are ranked from the scores stored in the build
+(:mod:`helpdesk.search.ranking`); only the shown hits' stored fields are read,
+and their snippets are cut from their text (:mod:`helpdesk.search.snippets`).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from markupsafe import escape
-from whoosh import highlight, scoring
-from whoosh import index as whoosh_index
-from whoosh.analysis import Token
-from whoosh.searching import Searcher
-
-from helpdesk.search import analysis
-from helpdesk.search.index import VOCABULARY, current_build
+from helpdesk.search import analysis, snippets
+from helpdesk.search.index import current_build
 from helpdesk.search.query import (
-    BM25_B,
-    BM25_K1,
     COORDINATION,
     Forms,
     ParsedQuery,
@@ -38,15 +31,10 @@ from helpdesk.search.query import (
     content_words,
     parse_query,
 )
-from helpdesk.search.ranking import QueryTerm, TermScores, top
+from helpdesk.search.ranking import QueryTerm, rank
 from helpdesk.search.speller import Speller
+from helpdesk.search.store import IndexReader
 
-#: Length of a snippet (characters of text around the matches).
-SNIPPET_CHARS = 240
-#: Characters of context kept on each side of a match.
-SNIPPET_SURROUND = 90
-#: Snippet fragments joined for one hit (one: two often overlap in short sections).
-SNIPPET_FRAGMENTS = 1
 _WORD = re.compile(analysis.WORD_PATTERN)
 
 #: Most results asked for at once.
@@ -85,19 +73,6 @@ class SearchResult:
         return bool(self.hits) and all(hit.lang != self.lang for hit in self.hits)
 
 
-class MarkFormatter(highlight.Formatter):
-    """Wrap matches in ``<mark>``; escape everything, matches included."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return str(escape(text))
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        """Return one match, escaped and marked."""
-        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
-
-
 def default_url(lang: str, slug: str, section: str) -> str:
     """Return the deep link to a section (used outside a Flask request)."""
     return f"/{lang}/articles/{slug}#{section}"
@@ -106,9 +81,8 @@ def default_url(lang: str, slug: str, section: str) -> str:
 @dataclass
 class _Opened:
     build: Path
-    searcher: Searcher
+    reader: IndexReader
     spellers: dict[str, Speller]
-    scores: TermScores
 
 
 @dataclass(frozen=True)
@@ -139,18 +113,12 @@ class SearchEngine:
         self.spelling = spelling
         self.coordination = coordination
         self._local = threading.local()
-        self._shared: dict[Path, tuple[dict[str, Speller], TermScores]] = {}
-        self._lock = threading.Lock()
-        self._fragmenter = highlight.PinpointFragmenter(
-            maxchars=SNIPPET_CHARS, surround=SNIPPET_SURROUND, autotrim=True
-        )
-        self._scorer = highlight.BasicFragmentScorer()
-        self._formatter = MarkFormatter()
+        self._unmarked: dict[str, frozenset[str]] = {}
 
     # -- index access ---------------------------------------------------------
 
     def refresh(self) -> None:
-        """Follow ``current`` now: reopen this thread's searcher if it moved."""
+        """Follow ``current`` now: reopen this thread's reader if it moved."""
         self._local.checked = False
         self._opened()
 
@@ -162,34 +130,14 @@ class SearchEngine:
         if build is None:
             return opened  # The link vanished: keep serving what we have.
         try:
-            searcher = whoosh_index.open_dir(str(build)).searcher(
-                weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1)
-            )
-        except (OSError, whoosh_index.EmptyIndexError):
+            reader = IndexReader(build)
+        except (OSError, ValueError, sqlite3.Error):
             return opened
         if opened is not None:
-            opened.searcher.close()
-        spellers, scores = self._per_build(build)
-        self._local.opened = _Opened(build, searcher, spellers, scores)
+            opened.reader.close()
+        spellers = {lang: Speller.open(reader.db, lang) for lang in self.languages}
+        self._local.opened = _Opened(build, reader, spellers)
         return self._local.opened
-
-    def _per_build(self, build: Path) -> tuple[dict[str, Speller], TermScores]:
-        """Return the spellers and term scores of a build, shared by threads.
-
-        Only the newest build's are kept here; a thread still on an older build
-        keeps its own reference until it moves on.
-        """
-        with self._lock:
-            shared = self._shared.get(build)
-            if shared is None:
-                try:
-                    words = json.loads((build / VOCABULARY).read_text("utf-8"))
-                except (OSError, ValueError):
-                    words = {}
-                spellers = {lang: Speller(words.get(lang, {})) for lang in words}
-                shared = (spellers, TermScores(b=BM25_B, k1=BM25_K1))
-                self._shared = {build: shared}
-            return shared
 
     @property
     def available(self) -> bool:
@@ -250,80 +198,35 @@ class SearchEngine:
     ) -> SearchResult:
         if q is None:
             return SearchResult(parsed.text, lang, 0, suggestion, [], page, 0)
-        searcher = opened.searcher
         terms = [
             QueryTerm(t.fieldname, t.text, t.boost, getattr(t, "word", -1))
             for t in q.subqueries
         ]
-        scores = opened.scores.scores(searcher, terms, self.coordination)
-        total = len(scores)
+        total, best = rank(opened.reader, terms, page * limit, self.coordination)
         pages = math.ceil(total / limit)
-        start = (page - 1) * limit
-        page_hits = [
-            _Found(docnum, score, searcher.stored_fields(docnum))
-            for docnum, score in top(scores, page * limit)[start:]
-        ]
-        snippets = self._snippets(searcher, q, page_hits)
+        shown = best[(page - 1) * limit :]
+        stored = opened.reader.stored([docnum for docnum, _ in shown])
+        page_hits = [_Found(docnum, score, stored[docnum]) for docnum, score in shown]
+        wanted = _highlighted(q)
         hits = [
-            self._hit(hit, snippet, url_for)
-            for hit, snippet in zip(page_hits, snippets, strict=True)
+            self._hit(hit, self._snippet(hit, wanted), url_for) for hit in page_hits
         ]
         return SearchResult(parsed.text, lang, total, suggestion, hits, page, pages)
 
-    def _snippets(
-        self, searcher: Searcher, q: TermUnion, hits: list[_Found]
-    ) -> list[str]:
-        """Return a highlighted snippet per hit, from characters stored at index time.
-
-        Whoosh's pinpoint highlighting needs the matched terms of every result
-        (``terms=True``), which costs more than the search itself; here only the
-        shown hits are looked up, in the postings of the query's own terms. The
-        fragments are then cut, ranked and formatted by Whoosh's highlighter parts.
-        """
-        wanted: dict[str, set[str]] = {}
-        for fieldname, text in q.iter_all_terms():
-            if fieldname.startswith(("codes_", "lead_codes_")):
-                # A code is also a word of the text: highlight it there.
-                lang = fieldname.rsplit("_", 1)[1]
-                wanted.setdefault(f"body_{lang}", set()).add(text)
-                wanted.setdefault(f"lead_{lang}", set()).add(text)
-            else:
-                wanted.setdefault(fieldname, set()).add(text)
-        tokens: dict[tuple[str, int], list[Token]] = {}
-        for hit in hits:
-            lang = hit.stored["lang"]
-            for prefix in ("body", "lead"):
-                tokens[(f"{prefix}_{lang}", hit.docnum)] = []
-        docnums = sorted({hit.docnum for hit in hits})
-        for fieldname, texts in wanted.items():
-            if not fieldname.startswith(("body_", "lead_")):
-                continue
-            for text in texts:
-                _collect_chars(searcher, fieldname, text, docnums, tokens)
-        snippets = []
-        for hit in hits:
-            stored = hit.stored
-            lang, snippet = stored["lang"], ""
-            for prefix in ("body", "lead"):
-                fieldname = f"{prefix}_{lang}"
-                found = tokens.get((fieldname, hit.docnum))
-                if found:
-                    snippet = self._format(stored.get(fieldname, ""), found)
-                    break
-            snippets.append(snippet or _plain_snippet(stored.get(f"body_{lang}", "")))
-        return snippets
-
-    def _format(self, text: str, found: list[Token]) -> str:
-        found.sort(key=lambda t: (t.startchar, -t.endchar))
-        tokens: list[Token] = []
-        for token in found:  # one token per place (a stem and its folded form)
-            if not tokens or token.startchar >= tokens[-1].endchar:
-                tokens.append(token)
-        fragments = self._fragmenter.fragment_matches(text, tokens)
-        best = highlight.top_fragments(
-            fragments, SNIPPET_FRAGMENTS, self._scorer, highlight.FIRST
-        )
-        return str(self._formatter.format(best))
+    def _snippet(self, hit: _Found, wanted: dict[str, set[str]]) -> str:
+        """Return a hit's snippet: from its body, else its lead, else its start."""
+        stored = hit.stored
+        lang = stored["lang"]
+        terms = wanted.get(lang, set())
+        stops = self._unmarked.get(lang)
+        if stops is None:
+            stops = self._unmarked[lang] = snippets.never_marked(lang, self.stops(lang))
+        for name in ("body", "lead"):
+            text = stored.get(name) or ""
+            found = snippets.snippet(text, lang, terms, stops) if terms else ""
+            if found:
+                return found
+        return snippets.plain(stored.get("body") or "")
 
     def _hit(
         self, hit: _Found, snippet: str, url_for: Callable[[str, str, str], str]
@@ -360,7 +263,7 @@ class SearchEngine:
         speller = opened.spellers.get(lang)
         if speller is None:
             return {}, {}, {}, {}
-        reader = opened.searcher.reader()
+        reader = opened.reader
         field = f"body_{lang}"
 
         def indexed(form: str) -> bool:
@@ -406,8 +309,9 @@ class SearchEngine:
             if parts:
                 compounds[word] = parts
                 continue
-            if fixed is not None:
-                corrections[word] = (fixed,)
+            # Nothing known is near: () says so, and no "did you mean" is shown
+            # (a suggestion corrects every word it can, or none).
+            corrections[word] = (fixed,) if fixed is not None else ()
         for word, kin in derived.items():
             related[word] = tuple(dict.fromkeys((*related.get(word, ()), *kin)))
         return corrections, related, variants, compounds
@@ -562,8 +466,12 @@ def _compound(
 def _suggestion(
     parsed: ParsedQuery, corrections: dict[str, tuple[str, ...]]
 ) -> str | None:
-    """Return the query with corrected words, or None when nothing was corrected."""
-    if not corrections:
+    """Return the query with every unknown word corrected, or None.
+
+    None too when a word is unknown and nothing is near it (``()``): half a
+    corrected query is no better a query to click than the one typed.
+    """
+    if not corrections or not all(corrections.values()):
         return None
 
     def replace(match: re.Match[str]) -> str:
@@ -573,41 +481,13 @@ def _suggestion(
     return _WORD.sub(replace, parsed.text)
 
 
-def _collect_chars(
-    searcher: Searcher,
-    fieldname: str,
-    text: str,
-    docnums: list[int],
-    tokens: dict[tuple[str, int], list[Token]],
-) -> None:
-    """Add the places where ``text`` occurs in each of ``docnums`` to ``tokens``."""
-    if (fieldname, text) not in searcher.reader():
-        return
-    postings = searcher.postings(fieldname, text)
-    for docnum in docnums:
-        if not postings.is_active():
-            return
-        if postings.id() < docnum:
-            postings.skip_to(docnum)
-            if not postings.is_active():
-                return
-        if postings.id() != docnum or (fieldname, docnum) not in tokens:
-            continue
-        for pos, startchar, endchar in postings.value_as("characters"):
-            tokens[(fieldname, docnum)].append(
-                Token(
-                    text=text,
-                    pos=pos,
-                    startchar=startchar,
-                    endchar=endchar,
-                    matched=True,
-                )
-            )
+def _highlighted(q: TermUnion) -> dict[str, set[str]]:
+    """Return the index terms to mark in a snippet, by language.
 
-
-def _plain_snippet(text: str) -> str:
-    """Return the start of ``text`` as an escaped snippet (no match to show)."""
-    if len(text) <= SNIPPET_CHARS:
-        return str(escape(text))
-    cut = text[:SNIPPET_CHARS].rsplit(" ", 1)[0]
-    return f"{escape(cut)} …"
+    The text fields' terms, and the codes: a code is also a word of the text.
+    """
+    wanted: dict[str, set[str]] = {}
+    for fieldname, text in q.iter_all_terms():
+        lang = fieldname.rsplit("_", 1)[1]
+        wanted.setdefault(lang, set()).add(text)
+    return wanted

@@ -2,7 +2,7 @@
 
 Layout under the index root (``<instance>/search``)::
 
-    builds/<name>/     one complete Whoosh index per build, with build.json
+    builds/<name>/     one complete index per build (see :mod:`.store`), build.json
     current            symlink to builds/<name>, replaced with os.replace
     build.lock         held (flock) while a build runs
 
@@ -20,45 +20,24 @@ import os
 import shutil
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from whoosh import formats
-from whoosh import index as whoosh_index
 from whoosh.analysis import Analyzer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.system import pack_uint
 
 from helpdesk.content import Article, ContentLibrary
 from helpdesk.content.library import content_signature
-from helpdesk.search import analysis
+from helpdesk.search import analysis, writer
 from helpdesk.search.query import find_codes
+from helpdesk.search.writer import SectionDoc
 
 BUILD_INFO = "build.json"
-VOCABULARY = "vocabulary.json"
 CURRENT = "current"
 BUILDS = "builds"
 LOCK = "build.lock"
 #: Finished builds kept besides the current one (readers may still have them open).
 KEEP_OLD_BUILDS = 1
-
-
-@dataclass(frozen=True)
-class SectionDoc:
-    """One searchable unit: a section of one translation of an article."""
-
-    slug: str
-    section: str
-    lang: str
-    title: str
-    heading: str
-    body: str
-    lead: str
-    codes: tuple[str, ...]
-    lead_codes: tuple[str, ...]
 
 
 def sections(articles: Iterable[Article]) -> Iterator[SectionDoc]:
@@ -91,86 +70,6 @@ def sections(articles: Iterable[Article]) -> Iterator[SectionDoc]:
             )
 
 
-# The index formats below are pickled into the schema by reference: they must stay
-# in this module under these names.
-
-
-class CharacterPostings(formats.Characters):
-    """Whoosh's ``Characters`` format, fed in bulk by an analyzer that can.
-
-    An analyzer with ``word_positions(text)`` (ours) hands over each term's
-    places at once instead of one token at a time; the encoded postings are the
-    same. Any other analyzer goes through Whoosh's own code.
-    """
-
-    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
-        """Yield (term, frequency, weight, encoded places) for each term."""
-        bulk = getattr(analyzer, "word_positions", None)
-        if bulk is None or not isinstance(value, str):
-            yield from super().word_values(value, analyzer, **kwargs)
-            return
-        boost, encode = self.field_boost, self.encode
-        for word, places in bulk(value).items():
-            yield (word, len(places), float(len(places)) * boost, encode(places))
-
-
-class FrequencyPostings(formats.Frequency):
-    """Whoosh's ``Frequency`` format, fed in bulk like :class:`CharacterPostings`."""
-
-    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
-        """Yield (term, frequency, weight, encoded frequency) for each term."""
-        bulk = getattr(analyzer, "word_positions", None)
-        if bulk is None or not isinstance(value, str):
-            yield from super().word_values(value, analyzer, **kwargs)
-            return
-        boost = self.field_boost
-        for word, places in bulk(value).items():
-            freq = len(places)
-            yield (word, freq, float(freq) * boost, pack_uint(freq))
-
-
-def _bulk(field: Any) -> Any:
-    """Return ``field`` with its format swapped for the bulk-fed equivalent."""
-    bulk_format = {
-        formats.Characters: CharacterPostings,
-        formats.Frequency: FrequencyPostings,
-    }[type(field.format)]
-    field.format = bulk_format(field_boost=field.format.field_boost)
-    return field
-
-
-def make_schema(
-    languages: Iterable[str], analyzer_for: Callable[[str], Analyzer]
-) -> Schema:
-    """Return the schema: stored display fields plus text fields per language.
-
-    Whoosh picks the analyzer per field, so each language has its own fields. The
-    body stores characters, so snippets are highlighted without re-analysis.
-    """
-    fields: dict[str, Any] = {
-        "key": ID(unique=True, stored=True),
-        "slug": STORED,
-        "section": STORED,
-        "lang": STORED,
-        "title": STORED,
-        "heading": STORED,
-    }
-    for lang in languages:
-        language_analyzer = analyzer_for(lang)
-        fields[f"heading_{lang}"] = _bulk(
-            TEXT(analyzer=language_analyzer, phrase=False)
-        )
-        fields[f"body_{lang}"] = _bulk(
-            TEXT(analyzer=language_analyzer, stored=True, chars=True)
-        )
-        fields[f"lead_{lang}"] = _bulk(
-            TEXT(analyzer=language_analyzer, stored=True, chars=True)
-        )
-        fields[f"codes_{lang}"] = KEYWORD
-        fields[f"lead_codes_{lang}"] = KEYWORD
-    return Schema(**fields)
-
-
 def content_fingerprint(root: Path) -> str:
     """Return a digest of the content files' names, sizes and modification times."""
     digest = hashlib.sha256()
@@ -179,13 +78,19 @@ def content_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def wanted_info(library: ContentLibrary, languages: Iterable[str]) -> dict[str, Any]:
+def wanted_info(
+    library: ContentLibrary | Path, languages: Iterable[str]
+) -> dict[str, Any]:
     """Return what a fresh index for this content records in its build info."""
     return {
         "analyzer_version": analysis.ANALYZER_VERSION,
+        "index_format": writer.FORMAT,
+        "stemmer": writer.STEMMER,
         "snowballstemmer": analysis.SNOWBALL_VERSION,
         "languages": list(languages),
-        "content": content_fingerprint(library.root),
+        "content": content_fingerprint(
+            library if isinstance(library, Path) else library.root
+        ),
     }
 
 
@@ -207,7 +112,9 @@ def current_build(root: Path) -> Path | None:
     return root / target
 
 
-def is_stale(root: Path, library: ContentLibrary, languages: Iterable[str]) -> bool:
+def is_stale(
+    root: Path, library: ContentLibrary | Path, languages: Iterable[str]
+) -> bool:
     """Return whether the index is missing or built from other content or analysis."""
     build = current_build(root)
     if build is None:
@@ -247,62 +154,11 @@ def write_index(
     analyzer_for: Callable[[str], Analyzer] = analysis.analyzer,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write a Whoosh index of ``docs`` into the empty directory ``target``.
+    """Write the index of ``docs`` into the empty directory ``target``.
 
-    Also writes each language's vocabulary (folded word → most frequent spelling)
-    for the spelling corrector. Returns the number of sections indexed.
+    See :mod:`helpdesk.search.writer`. Returns the number of sections indexed.
     """
-    languages = tuple(languages)
-    target.mkdir(parents=True, exist_ok=True)
-    ix = whoosh_index.create_in(str(target), make_schema(languages, analyzer_for))
-    writer = ix.writer(limitmb=256)
-    count = 0
-    spellings: dict[str, Counter[str]] = {lang: Counter() for lang in languages}
-    try:
-        for doc in docs:
-            writer.add_document(
-                key=f"{doc.slug}#{doc.section}@{doc.lang}",
-                slug=doc.slug,
-                section=doc.section,
-                lang=doc.lang,
-                title=doc.title,
-                heading=doc.heading,
-                **{
-                    f"heading_{doc.lang}": doc.heading,
-                    f"body_{doc.lang}": doc.body,
-                    f"lead_{doc.lang}": doc.lead,
-                    f"codes_{doc.lang}": " ".join(doc.codes),
-                    f"lead_codes_{doc.lang}": " ".join(doc.lead_codes),
-                },
-            )
-            words = analysis.words(f"{doc.heading} {doc.lead} {doc.body}")
-            spellings[doc.lang].update(w for w in words if not w.isdigit())
-            count += 1
-            if progress is not None:
-                progress(1)
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    (target / VOCABULARY).write_text(
-        json.dumps(_vocabulary(spellings), ensure_ascii=False), "utf-8"
-    )
-    return count
-
-
-def _vocabulary(spellings: dict[str, Counter[str]]) -> dict[str, dict[str, Any]]:
-    """Map each folded word to its most frequent spelling and total frequency."""
-    vocabulary: dict[str, dict[str, Any]] = {}
-    for lang, counts in spellings.items():
-        words: dict[str, list[Any]] = {}
-        for word, freq in counts.most_common():
-            folded = analysis.fold(word)
-            if folded in words:
-                words[folded][1] += freq
-            else:
-                words[folded] = [word, freq]
-        vocabulary[lang] = words
-    return vocabulary
+    return writer.write(target, docs, tuple(languages), analyzer_for, progress)
 
 
 def build(

@@ -1,9 +1,14 @@
-"""Spelling correction from the index's own vocabulary (symmetric deletes)."""
+"""Spelling correction from the index's own vocabulary (stored in the build)."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Iterator, Mapping, Sequence
+import sqlite3
+from collections.abc import Mapping, Sequence
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from helpdesk.search.store import SCHEMA
 
 #: Shortest word the speller corrects; shorter words have too many neighbours.
 MIN_LENGTH = 4
@@ -18,85 +23,100 @@ def max_edits(word: str) -> int:
     return 2 if len(word) >= TWO_EDITS_FROM else 1
 
 
-def _deletes(word: str, depth: int) -> Iterator[str]:
-    seen = {word}
-    frontier = [word]
-    for _ in range(depth):
-        following = []
-        for item in frontier:
-            for i in range(len(item)):
-                shorter = item[:i] + item[i + 1 :]
-                if shorter not in seen:
-                    seen.add(shorter)
-                    following.append(shorter)
-        frontier = following
-    yield from seen
-
-
-def distance(a: str, b: str) -> int:
-    """Return the optimal string alignment distance (swaps count as one edit)."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        row = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                row[j] = min(row[j], previous2[j - 2] + 1)
-        previous2, previous = previous, row
-    return previous[-1]
-
-
 class Speller:
-    """Suggest the known word closest to a misspelt one (most frequent on ties)."""
+    """Suggest the known word closest to a misspelt one (most frequent on ties).
 
-    def __init__(self, words: Mapping[str, Sequence[object]]):
+    The words are read from a build's ``words`` table (:mod:`.store`) as needed:
+    a lookup, a range of words sharing a beginning, or the words with the
+    typo's first letter and about its length, whose distances rapidfuzz
+    computes. Nothing per word is kept in memory.
+    """
+
+    def __init__(self, words: Mapping[str, Sequence[object]], lang: str = "xx"):
         """``words`` maps each folded word to ``[spelling, frequency]``."""
-        self._words = {w: (str(v[0]), int(str(v[1]))) for w, v in words.items()}
-        self._index: dict[str, list[str]] = {}
-        for word in self._words:
-            for deleted in _deletes(word, max_edits(word)):
-                self._index.setdefault(deleted, []).append(word)
-        self._sorted = sorted(self._words)
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        db.executescript(SCHEMA)
+        store_words(
+            db, lang, {w: (str(v[0]), int(str(v[1]))) for w, v in words.items()}
+        )
+        self._db, self._lang = db, lang
+
+    @classmethod
+    def open(cls, db: sqlite3.Connection, lang: str) -> Speller:
+        """Return the speller of ``lang`` over a build's database."""
+        speller = cls.__new__(cls)
+        speller._db, speller._lang = db, lang
+        return speller
+
+    def _one(self, folded: str) -> tuple[str, int] | None:
+        row = self._db.execute(
+            "SELECT spelling, freq FROM words WHERE lang = ? AND folded = ?",
+            (self._lang, folded),
+        ).fetchone()
+        return None if row is None else (str(row[0]), int(row[1]))
 
     def __contains__(self, folded: object) -> bool:
-        return folded in self._words
+        return isinstance(folded, str) and self._one(folded) is not None
 
     def spelling(self, folded: str) -> str:
         """Return the usual spelling of a known folded word."""
-        return self._words[folded][0]
+        found = self._one(folded)
+        if found is None:
+            raise KeyError(folded)
+        return found[0]
 
     def starting_with(self, prefix: str, limit: int) -> list[str]:
         """Return the spellings of the commonest known words beginning ``prefix``."""
-        found = []
-        for i in range(bisect_left(self._sorted, prefix), len(self._sorted)):
-            word = self._sorted[i]
-            if not word.startswith(prefix):
-                break
-            found.append(word)
-        found.sort(key=lambda w: (-self._words[w][1], w))
-        return [self._words[w][0] for w in found[:limit]]
+        rows = self._db.execute(
+            "SELECT spelling FROM words WHERE lang = ? AND folded >= ?"
+            " AND folded < ? ORDER BY freq DESC, folded LIMIT ?",
+            (self._lang, prefix, prefix + "\U0010ffff", limit),
+        )
+        return [str(row[0]) for row in rows]
 
     def correct(self, folded: str) -> str | None:
         """Return the spelling of the closest known word, or None."""
         edits = max_edits(folded)
-        if not edits or folded in self._words:
+        if not edits or folded in self:
             return None
-        candidates: set[str] = set()
-        for deleted in _deletes(folded, edits):
-            candidates.update(self._index.get(deleted, ()))
-        best: tuple[int, int, str] | None = None
-        for candidate in candidates:
-            # Typos rarely hit the first letter, and a different first letter often
-            # means a different word (reaktywacja is not dezaktywacja): the usual
-            # prefix length of 1 of fuzzy search (Whoosh's FuzzyTerm, Elasticsearch).
-            if max_edits(candidate) < 1 or candidate[0] != folded[0]:
+        # Typos rarely hit the first letter, and a different first letter often
+        # means a different word (reaktywacja is not dezaktywacja): the usual
+        # prefix length of 1 of fuzzy search (Whoosh's FuzzyTerm, Elasticsearch).
+        rows = self._db.execute(
+            "SELECT words FROM shapes WHERE lang = ? AND head = ?"
+            " AND size BETWEEN ? AND ?",
+            (self._lang, folded[:1], max(MIN_LENGTH, len(folded) - edits),
+             len(folded) + edits),
+        ).fetchall()  # fmt: skip
+        candidates = [word for (words,) in rows for word in words.split("\n")]
+        best: tuple[int, int, str, str] | None = None
+        for found, dist, _ in process.extract_iter(
+            folded, candidates, scorer=OSA.distance, score_cutoff=edits
+        ):
+            if dist > min(edits, max_edits(found)):
                 continue
-            dist = distance(folded, candidate)
-            if dist > min(edits, max_edits(candidate)):
-                continue
-            key = (dist, -self._words[candidate][1], candidate)
+            spelling, freq = self._one(found) or (found, 0)
+            key = (int(dist), -freq, found, spelling)
             if best is None or key < best:
                 best = key
-        return None if best is None else self._words[best[2]][0]
+        return None if best is None else best[3]
+
+
+def store_words(
+    db: sqlite3.Connection, lang: str, words: Mapping[str, tuple[str, int]]
+) -> None:
+    """Store a language's words: folded word → (usual spelling, frequency)."""
+    db.executemany(
+        "INSERT INTO words VALUES (?, ?, ?, ?, ?, ?)",
+        ((lang, w, v[0], v[1], w[:1], len(w)) for w, v in words.items()),
+    )
+    shapes: dict[tuple[str, int], list[str]] = {}
+    for word in words:
+        shapes.setdefault((word[:1], len(word)), []).append(word)
+    db.executemany(
+        "INSERT INTO shapes VALUES (?, ?, ?, ?)",
+        (
+            (lang, head, size, "\n".join(group))
+            for (head, size), group in shapes.items()
+        ),
+    )

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
-from whoosh import index as whoosh_index
 from whoosh.analysis import RegexTokenizer
 
 from helpdesk import create_app
-from helpdesk.content import get_library
-from helpdesk.search import analysis, index, index_root, rebuild, search
+from helpdesk.content import ContentLibrary, get_library
+from helpdesk.search import analysis, index, index_root, rebuild, search, writer
+from helpdesk.search.store import IndexReader
+from helpdesk.settings import LANGUAGES, PROJECT_ROOT
 
 
 @pytest.fixture
@@ -53,6 +54,19 @@ def test_start_up_builds_a_missing_index_once(app_config: dict[str, object]) -> 
     assert build is not None
     create_app(config)
     assert index.current_build(index_root(app)) == build
+
+
+def test_start_up_on_a_fresh_index_parses_no_content(
+    app_config: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = {**app_config, "SEARCH_AUTO_BUILD": True}
+    create_app(config)
+
+    def parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the content was parsed")
+
+    monkeypatch.setattr(ContentLibrary, "load_cached", parse)
+    create_app(config)  # the index is fresh: its fingerprint says so
 
 
 def test_edited_content_makes_the_index_stale(app: Flask, content_dir: Path) -> None:
@@ -167,30 +181,44 @@ def test_bulk_indexing_writes_the_same_postings(tmp_path: Path) -> None:
 
     index.write_index(tmp_path / "bulk", docs, languages, analysis.analyzer)
     index.write_index(tmp_path / "tokens", docs, languages, chain)
-    readers = [
-        whoosh_index.open_dir(str(tmp_path / name)).reader()
-        for name in ("bulk", "tokens")
-    ]
-    bulk, tokens = readers
-    for fieldname in bulk.schema.names():
-        if not bulk.schema[fieldname].indexed:
-            continue
-        terms = list(bulk.lexicon(fieldname))
-        assert terms == list(tokens.lexicon(fieldname))
-        for term in terms:
-            postings = []
-            for reader in readers:
-                matcher, found = reader.postings(fieldname, term), []
-                while matcher.is_active():
-                    found.append((matcher.id(), matcher.weight(), matcher.value()))
-                    matcher.next()
-                postings.append(found)
-            assert postings[0] == postings[1], (fieldname, term)
-        if bulk.schema[fieldname].scorable:
-            lengths = [
-                [r.doc_field_length(d, fieldname) for d in range(len(docs))]
-                for r in readers
-            ]
-            assert lengths[0] == lengths[1]
-    for reader in readers:
+    bulk, tokens = contents(tmp_path / "bulk"), contents(tmp_path / "tokens")
+    assert bulk == tokens
+    assert ("body_pl", "uzytkownik") in bulk and ("codes_en", "1009") in bulk
+
+
+def contents(build: Path) -> dict[tuple[str, str], tuple[list[int], list[float]]]:
+    """Every term of a build with its documents and scores."""
+    reader = IndexReader(build)
+    try:
+        terms = reader.db.execute("SELECT field, term FROM terms").fetchall()
+        found = {}
+        for field, term in terms:
+            docnums, scores = reader.postings(field, term)
+            found[(field, term)] = (docnums.tolist(), scores.tolist())
+        return found
+    finally:
         reader.close()
+
+
+def test_a_parallel_build_writes_the_same_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches analysed by worker processes merge into the same terms and scores."""
+    library = ContentLibrary.load(PROJECT_ROOT / "articles", LANGUAGES)
+    docs = list(index.sections(library.all_articles())) * 3
+    index.write_index(tmp_path / "serial", docs, LANGUAGES)
+    monkeypatch.setattr(writer, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(writer, "BATCH", 97)  # batches that cut articles apart
+    index.write_index(tmp_path / "parallel", docs, LANGUAGES)
+    serial, parallel = contents(tmp_path / "serial"), contents(tmp_path / "parallel")
+    assert serial.keys() == parallel.keys()
+    assert serial == parallel
+    for name in ("serial", "parallel"):
+        reader = IndexReader(tmp_path / name)
+        assert reader.doc_count == len(docs)
+        words = reader.db.execute("SELECT lang, folded, spelling, freq FROM words")
+        found = sorted(words.fetchall())
+        reader.close()
+        if name == "serial":
+            expected = found
+    assert found == expected

@@ -1,0 +1,135 @@
+"""The files of one index build, and how a search reads them.
+
+A build is two files besides ``build.json``:
+
+``index.sqlite``
+    ``terms``: each (field, term) with where its postings start and how many
+    there are; ``docs``: each section's stored fields, the text snippets are cut
+    from; ``words``: each language's vocabulary for the spelling corrector, and
+    ``shapes``: the same words grouped by first letter and length.
+``postings.bin``
+    Every term's document numbers (int32), term after term, then every term's
+    BM25F score in each of its documents (float64, aligned), in the same order:
+    scores are computed when the build is written, since a build never changes.
+
+Both are read from disk on demand (SQLite's page cache, a memory map): nothing
+per term or per document is held in Python objects, so a worker's memory stays
+small whatever the size of the index, and the operating system shares the
+mapped pages between the workers of one machine.
+"""
+
+from __future__ import annotations
+
+import mmap
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+INDEX_DB = "index.sqlite"
+POSTINGS = "postings.bin"
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+CREATE TABLE terms (
+    field TEXT, term TEXT, start INTEGER, count INTEGER,
+    PRIMARY KEY (field, term)
+) WITHOUT ROWID;
+CREATE TABLE docs (
+    docnum INTEGER PRIMARY KEY, key TEXT, slug TEXT, section TEXT, lang TEXT,
+    title TEXT, heading TEXT, body TEXT, lead TEXT
+);
+CREATE TABLE words (
+    lang TEXT, folded TEXT, spelling TEXT, freq INTEGER, head TEXT, size INTEGER,
+    PRIMARY KEY (lang, folded)
+) WITHOUT ROWID;
+-- The words of one first letter and length, one a line: what the speller
+-- reads for a typo (one row per length) instead of a row per word.
+CREATE TABLE shapes (
+    lang TEXT, head TEXT, size INTEGER, words TEXT,
+    PRIMARY KEY (lang, head, size)
+) WITHOUT ROWID;
+"""
+
+#: SQLite page cache per connection, in KiB (negative: KiB, as SQLite counts).
+CACHE_KIB = 4096
+
+Postings = tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]
+_EMPTY: Postings = (np.zeros(0, np.int32), np.zeros(0, np.float64))
+
+
+def connect(path: Path, readonly: bool = True) -> sqlite3.Connection:
+    """Open a build's database (read-only unless writing the build)."""
+    if readonly:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    else:
+        db = sqlite3.connect(path, check_same_thread=False)
+    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    return db
+
+
+class IndexReader:
+    """Read one build: terms, postings, stored fields; one per thread."""
+
+    def __init__(self, build: Path):
+        self.build = build
+        self.db = connect(build / INDEX_DB)
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'docs'").fetchone()
+        if row is None:
+            raise OSError(f"not an index build: {build}")
+        self.doc_count = int(row[0])
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'scores_at'")
+        self._scores_at = int(row.fetchone()[0])
+        with open(build / POSTINGS, "rb") as handle:
+            size = handle.seek(0, 2)
+            # An empty file cannot be mapped; an index without postings reads none.
+            self._map = (
+                mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else None
+            )
+
+    def close(self) -> None:
+        """Close the database; the map goes with the last array reading it."""
+        self.db.close()
+        self._map = None
+
+    def __contains__(self, key: object) -> bool:
+        """Return whether ``(field, term)`` occurs in the index."""
+        return self._find(key) is not None
+
+    def _find(self, key: object) -> tuple[int, int] | None:
+        if not isinstance(key, tuple) or len(key) != 2:
+            return None
+        row = self.db.execute(
+            "SELECT start, count FROM terms WHERE field = ? AND term = ?", key
+        ).fetchone()
+        return None if row is None else (int(row[0]), int(row[1]))
+
+    def postings(self, field: str, term: str) -> Postings:
+        """Return the documents holding a term and the term's score in each."""
+        found = self._find((field, term))
+        if found is None or self._map is None:
+            return _EMPTY
+        start, count = found
+        docnums = np.frombuffer(self._map, np.int32, count, 4 * start)
+        scores = np.frombuffer(
+            self._map, np.float64, count, self._scores_at + 8 * start
+        )
+        return docnums, scores
+
+    def stored(self, docnums: list[int]) -> dict[int, dict[str, Any]]:
+        """Return the stored fields of each of ``docnums``."""
+        marks = ",".join("?" * len(docnums))
+        cursor = self.db.execute(
+            "SELECT docnum, key, slug, section, lang, title, heading, body, lead"
+            f" FROM docs WHERE docnum IN ({marks})",
+            docnums,
+        )
+        names = [d[0] for d in cursor.description]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor}
+
+
+def scores_at(postings: int) -> int:
+    """Return where the scores start in ``postings.bin`` (eight-byte aligned)."""
+    return (4 * postings + 7) // 8 * 8
