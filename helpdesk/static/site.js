@@ -9,4 +9,19 @@
       link.href = link.href.split("#")[0] + window.location.hash;
     }
   });
+  // Confirmation and result pages move focus to their heading (or to the notice
+  // that says what happened), so a screen reader starts there. Not when the address
+  // names a place in the page, nor when the reader has already moved focus.
+  function focusOnLoad() {
+    var target = document.querySelector("[data-focus-on-load]");
+    var untouched = !document.activeElement || document.activeElement === document.body;
+    if (target && untouched && !window.location.hash) {
+      target.focus({ preventScroll: true });
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusOnLoad);
+  } else {
+    focusOnLoad();
+  }
 })();
