@@ -74,7 +74,9 @@ def backgrounds() -> list[str]:
 
 
 def test_the_ring_uses_the_focus_ring_colour() -> None:
-    assert re.search(r":focus-visible\s*{\s*outline:\s*3px solid var\(--focus-ring\)", STYLE)
+    assert re.search(
+        r":focus-visible\s*{\s*outline:\s*3px solid var\(--focus-ring\)", STYLE
+    )
 
 
 def test_known_ratios() -> None:

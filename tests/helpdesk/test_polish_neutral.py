@@ -75,7 +75,9 @@ def test_the_polish_catalog_is_gender_neutral() -> None:
         catalog = read_po(handle)
     found = {}
     for message in catalog:
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        strings = (
+            message.string if isinstance(message.string, tuple) else (message.string,)
+        )
         forms = [form for s in strings if s for form in gendered(s)]
         if forms:
             found[str(message.id)] = forms
