@@ -1,4 +1,4 @@
-"""The focus ring stands out (>= 3:1, WCAG 2.2 1.4.11) from every background it is drawn on.
+"""The focus ring stands out (>= 3:1, WCAG 1.4.11) from every background it is on.
 
 The ring is an outline 2px outside the focused element, so it lies on the
 background *around* the control: every ``background`` in style.css counts, except

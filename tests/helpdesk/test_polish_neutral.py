@@ -22,7 +22,7 @@ PL_CATALOG = TRANSLATIONS / "pl" / "LC_MESSAGES" / "messages.po"
 
 GENDERED = re.compile(
     r"""
-    \w{2,}(?:łeś|łaś|łbyś|łabyś|łyście|łybyście|libyście)\b  # 2nd person past/conditional
+    \w{2,}(?:łeś|łaś|łbyś|łabyś|łyście|łybyście|libyście)\b  # 2nd person past
     | \w[lł]iście\b                                       # zrobiliście, byliście
     | \w\((?:a|y|i|na|ła|o)\)                              # zalogował(a), gotowy(a)
     | \w/(?:a|na|ła|y)\b                                   # zalogował/a
