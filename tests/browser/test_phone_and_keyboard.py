@@ -87,9 +87,10 @@ def test_escape_closes_the_row_menu_and_gives_focus_back(page: Page) -> None:
     page.keyboard.press("Enter")
     assert menu.get_attribute("open") is not None
     page.keyboard.press("ArrowDown")  # into the menu
-    assert active(page)["text"] == "Edit role and licenses"
+    # Each item names its user: "Deactivate ann@acme.example", not five "Deactivate".
+    assert active(page)["text"] == "Edit role and licenses ann@acme.example"
     page.keyboard.press("ArrowDown")
-    assert active(page)["text"] == "Deactivate"
+    assert active(page)["text"] == "Deactivate ann@acme.example"
     page.keyboard.press("Escape")
     assert menu.get_attribute("open") is None
     assert active(page)["tag"] == "summary"

@@ -96,7 +96,10 @@ def test_fixing_error_1009(page: Page, lang: str) -> None:
         ("ann@acme.example", ("#transfer-meeting", "#transfer-recording")),
     ):
         go_to_users(page, _("Users"))
-        open_menu(page, email).get_by_role("link", name=_("Delete"), exact=True).click()
+        # The row menu's items name their user (unique names for screen readers).
+        open_menu(page, email).get_by_role(
+            "link", name=f"{_('Delete')} {email}", exact=True
+        ).click()
         page.locator("#transfer-email").fill("owner@acme.example")
         for box in boxes:
             page.locator(box).check()
