@@ -95,6 +95,12 @@ def test_escape_closes_the_row_menu_and_gives_focus_back(page: Page) -> None:
     assert menu.get_attribute("open") is None
     assert active(page)["tag"] == "summary"
     assert "ann@acme.example" in active(page)["text"]
+    # Tabbing out of the open menu closes it.
+    page.keyboard.press("Enter")
+    assert menu.get_attribute("open") is not None
+    page.keyboard.press("Shift+Tab")  # out of the table, to the bulk buttons
+    assert not active(page)["inTable"]
+    assert menu.get_attribute("open") is None
     # A click elsewhere closes an open menu too, and opening one closes the other.
     summary.click()
     other = page.locator("tr", has_text="owner@acme.example").locator("details.sb-more")
