@@ -13,6 +13,7 @@ browser context per language and width, so a setup's changes carry over.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -127,7 +128,8 @@ def expire_sandbox(page: Page, lang: str, site: Site) -> None:
         try:
             page.locator("details.sb-tools > summary").click()
             page.locator("form[action$='/sandbox/reset'] button").click()
-            page.wait_for_load_state()
+            # The expired page offers a new sandbox (and is not the portal's menu).
+            page.locator(f"main form[action='/{lang}/sandbox/new']").wait_for()
         finally:
             sandboxes.clock = clock  # type: ignore[attr-defined]
 
@@ -138,7 +140,7 @@ def sign_in_staff(page: Page, lang: str, site: Site) -> None:
     page.locator("#staff-email").fill(STAFF_EMAIL)
     page.locator("#staff-password").fill(STAFF_PASSWORD)
     page.locator("form.staff-form button[type=submit]").click()
-    page.wait_for_url("**/staff/**")
+    page.wait_for_url(re.compile(r"/staff/(\?.*)?$"))
 
 
 # --- the pages: (name, path or None, setup or None) ---------------------------------
