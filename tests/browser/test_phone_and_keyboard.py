@@ -175,3 +175,25 @@ def test_confirmation_and_result_pages_move_focus_to_what_they_say(page: Page) -
     # A page opened at a fragment keeps the reader there.
     page.goto("/en/sandbox/users/piotr@acme.example/delete#transfer-email")
     assert active(page)["tag"] != "h1"
+
+
+@pytest.mark.parametrize("width", [390, 768, 1024, 1101, 1280])
+def test_the_users_table_fits_its_box_at_every_width(
+    browser: Any, live_server: str, width: int
+) -> None:
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": width, "height": 900}
+    )
+    try:
+        tab = context.new_page()
+        tab.goto("/pl/sandbox/users")  # the longest labels
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width
+        # Not wider than the portal's main column either (it once was, hidden).
+        table, column = tab.evaluate(
+            """() => [document.querySelector("table.sb-users"),
+                      document.querySelector(".sb-main")]
+                     .map(e => Math.round(e.getBoundingClientRect().right))"""
+        )
+        assert table <= column
+    finally:
+        context.close()
