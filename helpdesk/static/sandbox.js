@@ -35,7 +35,9 @@
     }
     var hint = document.querySelector("[data-roving-hint]");
     if (hint) {
+      // Said only where the keys work: without this script every control is a Tab stop.
       hint.hidden = false;
+      table.setAttribute("aria-describedby", hint.id);
     }
     var current = grid[0][0];
 
