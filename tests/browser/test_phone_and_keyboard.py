@@ -197,3 +197,12 @@ def test_the_users_table_fits_its_box_at_every_width(
         assert table <= column
     finally:
         context.close()
+
+
+def test_the_last_rows_menu_is_not_cut_off_on_a_wide_screen(page: Page) -> None:
+    page.goto("/en/sandbox/users")
+    last = page.locator("table.sb-users tbody tr").last
+    last.locator("details.sb-more > summary").click()
+    # The menu's last item hangs below the portal frame: it must not be clipped.
+    last.get_by_role("link", name=f"Delete {LAST_USER}").click()
+    page.wait_for_url(re.compile(rf"/en/sandbox/users/{re.escape(LAST_USER)}/delete"))
