@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from helpdesk import create_app
@@ -33,16 +35,20 @@ def _require_browser() -> None:
     pytest.skip(f"{reason}: the browser tests need Debian's chromium package")
 
 
-@pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[str]:
-    """Serve the app with a real WSGI server in a thread; yield its base URL."""
-    app = create_app(
+def browser_app(instance: Path) -> Flask:
+    """The app the browser tests serve, keeping its data under ``instance``."""
+    return create_app(
         {
             "TESTING": False,
             "SECRET_KEY": "browser-test-secret",
-            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "INSTANCE_PATH": str(instance),
         }
     )
+
+
+@contextmanager
+def serve(app: Flask) -> Iterator[str]:
+    """Serve ``app`` with a real WSGI server in a thread; yield its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -54,8 +60,15 @@ def live_server(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[str]:
+    """Serve the app with a real WSGI server in a thread; yield its base URL."""
+    with serve(browser_app(tmp_path / "instance")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    """A headless Debian Chromium (never a downloaded one)."""
+    """A headless Debian Chromium (never a downloaded one), shared by the tests."""
     _require_browser()
     from playwright.sync_api import sync_playwright
 

@@ -100,7 +100,10 @@ def test_fixing_error_1009(page: Page, lang: str) -> None:
         ("ann@acme.example", ("#transfer-meeting", "#transfer-recording")),
     ):
         go_to_users(page, _("Users"))
-        open_menu(page, email).get_by_role("link", name=_("Delete"), exact=True).click()
+        # The row menu's items name their user (unique names for screen readers).
+        open_menu(page, email).get_by_role(
+            "link", name=f"{_('Delete')} {email}", exact=True
+        ).click()
         page.locator("#transfer-email").fill("owner@acme.example")
         for box in boxes:
             page.locator(box).check()
@@ -121,7 +124,7 @@ def test_fixing_error_1009(page: Page, lang: str) -> None:
     # and the plan's one success screen says so.
     page.get_by_role("button", name=_("Accept")).click()
     accepted = _("The invitation was accepted: you have joined the other account.")
-    assert accepted in page.locator("[role=status]").inner_text()
+    assert accepted in page.locator("main [role=status]").inner_text()
     page.get_by_role("link", name=_("Back to the sandbox")).click()
     page.locator("nav.sb-nav").get_by_role("link", name=_("Event timeline")).click()
     page.screenshot(path=f"/tmp/sandbox-{lang}-timeline.png", full_page=True)

@@ -27,7 +27,11 @@ from helpdesk.sandbox import guide as guides
 from helpdesk.sandbox import messages, service
 from helpdesk.sandbox.notices import word_notice
 from helpdesk.sandbox.service import SandboxLimits
-from helpdesk.sandbox.wording import deactivated_since, describe_change
+from helpdesk.sandbox.wording import (
+    SCENARIO_LABELS,
+    deactivated_since,
+    describe_change,
+)
 from helpdesk.settings import LANGUAGES
 from helpdesk.views.sandbox.plan import plan_panel
 from helpdesk.views.sandbox.state import (
@@ -57,6 +61,9 @@ def render(template: str, sandbox: service.Sandbox, **context: Any) -> str:
         },
         deactivated_since=deactivated_since,
         limits=SandboxLimits.from_config(current_app.config),
+        scenarios=[
+            (name, SCENARIO_LABELS.get(name, name)) for name in simulator.SCENARIOS
+        ],
         **context,
     )
 

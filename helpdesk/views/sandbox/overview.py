@@ -9,7 +9,6 @@ from werkzeug.wrappers import Response as BaseResponse
 
 import simulator
 from helpdesk.sandbox.wording import (
-    SCENARIO_LABELS,
     describe_event,
 )
 from helpdesk.views.sandbox.actions import perform
@@ -45,9 +44,6 @@ def index() -> str | BaseResponse:
         sandbox,
         section="home",
         recent=recent,
-        scenarios=[
-            (name, SCENARIO_LABELS.get(name, name)) for name in simulator.SCENARIOS
-        ],
         assigned=sandbox.account.assigned(),
     )
 
