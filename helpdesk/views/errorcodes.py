@@ -12,6 +12,7 @@ from helpdesk.i18n import current_language, localized_blueprint
 from helpdesk.sandbox.errors import SandboxError
 from helpdesk.sandboxes import create_sandbox
 from helpdesk.views.sandbox.actions import sandbox_error
+from helpdesk.views.sandbox.replace import confirm_first
 from helpdesk.views.sandbox.state import SESSION_ID
 
 bp = localized_blueprint("errorcodes", __name__)

@@ -16,6 +16,7 @@ from helpdesk.views.sandbox.actions import perform
 from helpdesk.views.sandbox.blueprint import bp
 from helpdesk.views.sandbox.frame import back, back_url, get_user, parse_int, render
 from helpdesk.views.sandbox.guide import guide_prompt
+from helpdesk.views.sandbox.replace import confirm_first
 from helpdesk.views.sandbox.state import (
     act_as,
     forget_actor,
@@ -48,6 +49,7 @@ def index() -> str | BaseResponse:
             (name, SCENARIO_LABELS.get(name, name)) for name in simulator.SCENARIOS
         ],
         assigned=sandbox.account.assigned(),
+        can_undo=sandbox.can_undo,
     )
 
 
@@ -57,6 +59,9 @@ def new() -> BaseResponse:
     scenario = request.form.get("scenario", "")
     if scenario not in simulator.SCENARIOS:
         abort(400)
+    ask = confirm_first("scenario")
+    if ask is not None:
+        return ask
     new_sandbox(scenario)
     notice("success", "text", key="new")
     return redirect(url_for("sandbox.index"))
@@ -64,8 +69,10 @@ def new() -> BaseResponse:
 
 @bp.post("/reset")
 def reset() -> BaseResponse:
-    """Put the sandbox back to how it was created."""
+    """Put the sandbox back to how it was created, once confirmed (undoable)."""
     page = url_for("sandbox.index")
+    if request.form.get("confirm") != "yes":
+        return redirect(url_for("sandbox.confirm_reset"))
 
     def done(_: object) -> str:
         forget_actor()
