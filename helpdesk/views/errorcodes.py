@@ -59,8 +59,11 @@ def reproduce(code: str) -> Page | tuple[str, int, dict[str, str]]:
     :raise 404: the code is unknown or cannot be simulated.
     :raise 400: the answers cannot describe an account.
     A refusal to create it (too many sandboxes, a busy store) is shown as the
-    sandbox UI shows it.
+    sandbox UI shows it. A visitor whose own sandbox has changes is asked first.
     """
+    ask = confirm_first("error", code=code)
+    if ask is not None:
+        return ask
     try:
         sandbox_id = service.reproduce(code, request.form, _create_sandbox)
     except service.UnknownCode:
