@@ -68,7 +68,7 @@ def test_an_agent_pastes_shares_and_a_colleague_copies(
     colleague.set_default_timeout(10_000)
     colleague.goto(link)
     colleague.get_by_role("heading", name="Shared sandbox (read-only)").wait_for()
-    users = colleague.locator("#shared-users-heading + table tbody tr")
+    users = colleague.locator("#shared-users-heading + .sb-scroll tbody tr")
     assert users.count() == 3
     assert "ines@customer.example" in users.nth(1).inner_text()
     assert "Front desk" in colleague.locator("#shared-rooms-heading + ul").inner_text()
