@@ -57,9 +57,8 @@ from helpdesk.api.requests import (
 from helpdesk.api.sandbox_errors import bulk_result
 from helpdesk.sandbox import messages, service
 from helpdesk.sandbox.errors import rule_status as rule_status  # re-exported
-from helpdesk.sandboxes import copy_shared_sandbox
+from helpdesk.sandboxes import copy_shared_sandbox, sandboxes
 from helpdesk.sandboxes import create_sandbox as create_new_sandbox
-from helpdesk.sandboxes import sandboxes
 from simulator import Event, ImportReport
 
 bp.url_value_preprocessor(refuse_invisible_path_emails)

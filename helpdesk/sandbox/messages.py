@@ -548,13 +548,12 @@ ERROR_MESSAGES: dict[str, Wording] = {
         "The file is not UTF-8 text. Save the account JSON as UTF-8 and try again."
     ),
     "account-file-syntax": lambda p: _(
-        "This is not valid JSON: the mistake is at line %(line)s, column "
-        "%(column)s.",
+        "This is not valid JSON: the mistake is at line %(line)s, column %(column)s.",
         line=p.get("line", "?"),
         column=p.get("column", "?"),
     ),
     "account-file-not-object": lambda p: _(
-        "The account JSON must be one object: {\"users\": [...], ...}."
+        'The account JSON must be one object: {"users": [...], ...}.'
     ),
     "unknown-code": lambda p: _(
         "The sandbox cannot diagnose error code %(code)s.", code=p.get("code", "?")

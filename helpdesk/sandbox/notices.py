@@ -149,9 +149,7 @@ NOTICE_TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "reset": lambda p: _("The sandbox is back to how it started."),
     "new": lambda p: _("A new sandbox was created."),
     "reset-undone": lambda p: _("The reset was undone: the sandbox is as it was."),
-    "new-account": lambda p: _(
-        "A new sandbox was created from the account JSON."
-    ),
+    "new-account": lambda p: _("A new sandbox was created from the account JSON."),
     "shared": lambda p: _(
         "Anyone with the link below can now see this sandbox, read-only."
     ),

@@ -491,7 +491,9 @@ class SandboxService:
         """
         state = _state(self._shared_record(token))
         data = {**self._checked(load_state(state, events=False)), "events": []}
-        sandbox_id = self.store.create(data, {**data, "events": state.get("events", [])})
+        sandbox_id = self.store.create(
+            data, {**data, "events": state.get("events", [])}
+        )
         return _sandbox(self._record(sandbox_id))
 
     def events(self, sandbox_id: str) -> list[Event]:

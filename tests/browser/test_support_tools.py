@@ -47,7 +47,9 @@ def test_an_agent_pastes_shares_and_a_colleague_copies(
     assert "users[1].role" in alert.inner_text()
 
     # Fixed and pasted again: the sandbox is the customer's account.
-    agent.get_by_role("textbox", name="Account JSON").fill(json.dumps(CUSTOMER, indent=2))
+    agent.get_by_role("textbox", name="Account JSON").fill(
+        json.dumps(CUSTOMER, indent=2)
+    )
     agent.get_by_role("button", name="Open this account in a new sandbox").click()
     agent.wait_for_url(re.compile(r"/en/sandbox/$"))
     assert "boss@customer.example" in agent.locator(".sb-facts").inner_text()
@@ -57,7 +59,9 @@ def test_an_agent_pastes_shares_and_a_colleague_copies(
     agent.get_by_role("button", name="Create a share link").click()
     link_box = agent.get_by_label("Share link")
     link = link_box.input_value()
-    assert re.fullmatch(rf"{re.escape(live_server)}/en/sandbox/shared/[\w-]{{43}}", link)
+    assert re.fullmatch(
+        rf"{re.escape(live_server)}/en/sandbox/shared/[\w-]{{43}}", link
+    )
     agent.get_by_role("button", name="Copy link").click()
     agent.get_by_text("Link copied.").wait_for()
     assert agent.evaluate("navigator.clipboard.readText()") == link

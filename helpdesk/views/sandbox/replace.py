@@ -67,7 +67,9 @@ def confirm_replace() -> str:
     kind = request.args.get("kind", "")
     if kind not in KINDS:
         abort(400)
-    values = {k: request.args.get(k, "") for k in ("code", "token") if k in request.args}
+    values = {
+        k: request.args.get(k, "") for k in ("code", "token") if k in request.args
+    }
     try:
         action = url_for(KINDS[kind], **values)
     except Exception:  # noqa: BLE001 - a missing or bad URL value is bad input

@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask import redirect, render_template, session, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+import simulator
 from helpdesk.i18n import current_language
 from helpdesk.sandbox import messages
 from helpdesk.sandbox.notices import blocker_lines
@@ -22,8 +23,6 @@ from helpdesk.views.sandbox.blueprint import bp
 from helpdesk.views.sandbox.replace import confirm_first
 from helpdesk.views.sandbox.state import SESSION_ACTOR, SESSION_ID, notice
 from helpdesk.views.sandbox.tools import PRIVATE_HEADERS, SESSION_SHARE
-
-import simulator
 
 
 @bp.get("/shared/<token>")

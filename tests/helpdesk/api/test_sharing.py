@@ -138,9 +138,10 @@ def test_copy_of_goes_alone(client: FlaskClient) -> None:
 def test_share_and_revoke_from_another_site_are_refused(client: FlaskClient) -> None:
     sandbox_id = create(client)
     foreign = {"Origin": "https://evil.example"}
-    assert client.post(
-        f"{API}/{sandbox_id}/share", json={}, headers=foreign
-    ).status_code == 403
+    assert (
+        client.post(f"{API}/{sandbox_id}/share", json={}, headers=foreign).status_code
+        == 403
+    )
     token = share(client, sandbox_id)["token"]
     refused = client.delete(f"{API}/{sandbox_id}/share", headers=foreign)
     assert refused.status_code == 403

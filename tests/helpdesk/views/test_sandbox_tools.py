@@ -34,7 +34,11 @@ ACCOUNT = {
     ],
 }
 TITLES = {
-    "new": {"en": "New sandbox", "nl": "Nieuwe oefenomgeving", "pl": "Nowa piaskownica"},
+    "new": {
+        "en": "New sandbox",
+        "nl": "Nieuwe oefenomgeving",
+        "pl": "Nowa piaskownica",
+    },
     "share": {
         "en": "Share and export",
         "nl": "Delen en exporteren",
@@ -86,8 +90,10 @@ def make_changes(client: FlaskClient, lang: str = "en") -> None:
 def shared_link(client: FlaskClient, lang: str = "en") -> str:
     response = client.post(f"/{lang}/sandbox/share", follow_redirects=True)
     assert response.status_code == 200
-    found = re.search(r'value="(http://localhost/\w\w/sandbox/shared/[^"]+)"',
-                      response.get_data(as_text=True))
+    found = re.search(
+        r'value="(http://localhost/\w\w/sandbox/shared/[^"]+)"',
+        response.get_data(as_text=True),
+    )
     assert found is not None
     return found.group(1).removeprefix("http://localhost")
 
@@ -178,7 +184,9 @@ def test_a_file_that_is_not_utf8_is_refused_clearly(client: FlaskClient) -> None
     data = json.dumps({"users": [{"email": "zoë@acme.example"}]}).encode("cp1252")
     response = client.post(
         "/nl/sandbox/new/account",
-        data={"account_file": (io.BytesIO(data.replace(b"\\u00eb", b"\xeb")), "a.json")},
+        data={
+            "account_file": (io.BytesIO(data.replace(b"\\u00eb", b"\xeb")), "a.json")
+        },
         content_type="multipart/form-data",
     )
     assert response.status_code == 400
@@ -223,7 +231,7 @@ def test_the_export_round_trips_through_the_new_sandbox_page(
     assert after.users == before.users
 
 
-# --- sharing ---------------------------------------------------------------------------
+# --- sharing ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -325,7 +333,7 @@ def test_copies_count_against_the_creation_limit(
     assert int(refused.headers["Retry-After"]) > 0
 
 
-# --- never lose a user's work ---------------------------------------------------------
+# --- never lose a user's work ----------------------------------------------
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -440,7 +448,7 @@ def test_a_change_after_a_reset_ends_the_undo(app: Flask, client: FlaskClient) -
     assert sandbox_account(app, client).day == 1
 
 
-# --- CSRF -------------------------------------------------------------------------------
+# --- CSRF ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -465,3 +473,19 @@ def test_the_tool_forms_need_the_csrf_token(
         assert "sandbox_id" not in sess
     with app.app_context():
         assert sandboxes().store.count() == 0
+
+
+PLAN_LINK = {
+    "en": "Link to this fix plan",
+    "nl": "Link naar dit stappenplan",
+    "pl": "Link do tego planu naprawy",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_fix_plan_shows_its_link_to_copy(client: FlaskClient, lang: str) -> None:
+    body = client.get(f"/{lang}/errors/1009?diagnose=1&users=2").get_data(as_text=True)
+    assert PLAN_LINK[lang] in body
+    expected = f"http://localhost/{lang}/errors/1009?diagnose=1&amp;users=2#plan"
+    assert f'readonly value="{expected}"' in body
+    assert "copylink.js" in body
