@@ -13,7 +13,8 @@
 
 Copying a shared sandbox is ``POST /api/v1/sandboxes`` with ``{"copy_of"}``
 (:mod:`helpdesk.api.sandboxes`). Shared answers are never indexed
-(``X-Robots-Tag``) nor cached by shared caches.
+(``X-Robots-Tag``) nor cached (``Cache-Control: no-store``, set by
+:mod:`helpdesk.security` for every sandbox path).
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from helpdesk.sandboxes import sandboxes
 #: Headers on every answer that carries a share token or a shared sandbox.
 PRIVATE_HEADERS = {
     "X-Robots-Tag": "noindex, nofollow",
-    "Cache-Control": "private, no-store",
 }
 
 

@@ -37,7 +37,6 @@ SESSION_SHARE = "sandbox_share"
 ECHO_MAX_CHARS = 64 * 1024
 PRIVATE_HEADERS = {
     "X-Robots-Tag": "noindex, nofollow",
-    "Cache-Control": "private, no-store",
 }
 
 
