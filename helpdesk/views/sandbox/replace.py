@@ -15,6 +15,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import abort, redirect, render_template, request, url_for
+from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response as BaseResponse
 
 from helpdesk.i18n import current_language
@@ -72,7 +73,7 @@ def confirm_replace() -> str:
     }
     try:
         action = url_for(KINDS[kind], **values)
-    except Exception:  # noqa: BLE001 - a missing or bad URL value is bad input
+    except BuildError:  # a missing URL value (``code``, ``token``) is bad input
         abort(400)
     fields = [
         (key.removeprefix(FIELD_PREFIX), value)

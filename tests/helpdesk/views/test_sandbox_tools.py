@@ -51,7 +51,7 @@ TITLES = {
     },
     "replace": {
         "en": "This replaces your sandbox with 2 changes.",
-        "nl": "Dit vervangt uw oefenomgeving met 2 wijzigingen.",
+        "nl": "Dit vervangt uw oefenomgeving, waarin 2 wijzigingen zijn gedaan.",
         "pl": "To zastąpi Twoją piaskownicę, w której są 2 zmiany.",
     },
     "reset": {
