@@ -70,6 +70,8 @@ translations: $(STAMP) ## Extract, update and compile the catalogs
 bench: setup index ## Run the benchmarks in bench/
 	$(PY) bench/search_quality.py
 	$(PY) bench/search_speed.py
+	$(PY) bench/suggest_quality.py
+	$(PY) bench/suggest_speed.py
 	$(PY) bench/page_throughput.py
 	$(PY) bench/sandbox_throughput.py
 	$(PY) bench/cluster_throughput.py

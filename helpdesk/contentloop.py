@@ -88,7 +88,8 @@ def record_search(lang: str, query: str, results: int) -> None:
     """Count one search of the current request; never raises (failures are logged).
 
     The search views call this for the first page of results only: turning the
-    page is not a new search. A suggest endpoint, when there is one, calls it too.
+    page is not a new search. Suggestions as the reader types are not counted:
+    their queries are unfinished words.
     """
     try:
         loop = content_loop()

@@ -135,10 +135,14 @@ def escape_cell(value: object) -> str:
     return text
 
 
-def write_csv(rows: Sequence[Sequence[object]]) -> str:
-    """Return CSV text (comma, CRLF) with every cell escaped against formulas."""
+def write_csv(rows: Sequence[Sequence[object]], *, delimiter: str = ",") -> str:
+    """Return CSV text (comma unless told, CRLF), every cell escaped against formulas.
+
+    Excel in a locale whose decimal separator is a comma (nl, pl) expects
+    ``delimiter=";"``.
+    """
     out = io.StringIO(newline="")
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=delimiter)
     for row in rows:
         writer.writerow([escape_cell(cell) for cell in row])
     return out.getvalue()

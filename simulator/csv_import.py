@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ from simulator.guards import bulk_user
 from simulator.lifecycle import deactivate_user
 from simulator.limits import MAX_CSV_ROWS, MAX_EMAIL, MAX_IMPORT_EXAMPLE_ROWS
 from simulator.model import Account, UnknownUser
-from simulator.removal import TransferOptions, remove_user
+from simulator.removal import RemovalAction, TransferOptions, remove_user
 from simulator.rules import RuleViolation
 
 IMPORT_ACTIONS = {
@@ -81,6 +82,11 @@ class RowResult:
             "rule": None if self.violation is None else self.violation.rule_id,
             "params": {} if self.violation is None else dict(self.violation.params),
         }
+
+    def compact(self) -> list[Any]:
+        """Return ``[row, email, ok, code, params]``: the row in an import event."""
+        params = {} if self.violation is None else dict(self.violation.params)
+        return [self.row, self.email, self.ok, self.code, params]
 
     @property
     def code(self) -> str | None:
@@ -209,10 +215,21 @@ def import_csv(account: Account, actor: str, action: str, data: bytes) -> Import
         applied=report.applied,
         failed=report.failed,
         rows_total=len(report.results),
+        # A refused row keeps the rule's params: its message names the user and
+        # (for managed-domain) the domain, as the preview did.
         rows=[
-            {"row": r.row, "email": r.email, "ok": r.ok, "error": r.code}
+            {
+                "row": r.row,
+                "email": r.email,
+                "ok": r.ok,
+                "error": r.code,
+                "params": {} if r.violation is None else dict(r.violation.params),
+            }
             for r in example_rows(report.results)
         ],
+        # Every row, compactly, for the results download: [row, email, ok,
+        # code, params]. Stores keep this list on the latest import event only.
+        results=[r.compact() for r in report.results],
     )
     return report
 
@@ -273,22 +290,84 @@ def _apply_row(
     return RowResult(number, email, True)
 
 
-def sample_csv(action: str) -> str:
+#: Rows a sample file built from an account holds: enough to show the format.
+SAMPLE_ROWS = 2
+
+
+def sample_csv(action: str, account: Account | None = None) -> str:
     """Return the sample file for an action, as "Download Sample CSV" gives it.
+
+    With an ``account``, the rows name its own users that the action would
+    apply to (tried on a copy, as the account owner), so that the sample imports
+    cleanly unchanged; the second row of an unlink or delete sample transfers
+    what the owner can receive. Without one, or when no user qualifies, the rows
+    are placeholders (``user1@example.com``).
 
     :raise CsvRejected: ``bad-action``.
     """
     if action not in IMPORT_ACTIONS:
         raise CsvRejected("bad-action", action=action, allowed=sorted(IMPORT_ACTIONS))
-    if IMPORT_ACTIONS[action] == "deactivate":
-        return write_csv([SAMPLE_HEADER, ["user1@example.com"], ["user2@example.com"]])
-    return write_csv(
-        [
-            SAMPLE_TRANSFER_HEADER,
+    canonical = IMPORT_ACTIONS[action]
+    rows = _account_rows(account, canonical) if account is not None else []
+    if canonical == "deactivate":
+        emails = [row[0] for row in rows] or ["user1@example.com", "user2@example.com"]
+        return write_csv([SAMPLE_HEADER, *([e] for e in emails)])
+    if not rows:
+        rows = [
             ["user1@example.com", "", "no", "no", "no"],
             ["user2@example.com", "owner@example.com", "yes", "yes", "yes"],
         ]
-    )
+    return write_csv([SAMPLE_TRANSFER_HEADER, *rows])
+
+
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _account_rows(account: Account, action: str) -> list[list[str]]:
+    """Return up to :data:`SAMPLE_ROWS` rows of the account's users that would go."""
+    trial = copy.deepcopy(account)
+    trial.keep_events = 0
+    owner = trial.owner
+    rows: list[list[str]] = []
+    for user in list(trial.users):
+        if len(rows) == SAMPLE_ROWS:
+            break
+        if user.key == owner.key:
+            continue
+        transfer: TransferOptions | None = None
+        if action != "deactivate" and rows:
+            transfer = TransferOptions(
+                owner.email,
+                meetings=True,
+                webinars=bool(owner.webinar),
+                recordings=owner.licensed,
+            )
+        try:
+            if action == "deactivate":
+                deactivate_user(trial, owner.email, user.email)
+            else:
+                removal: RemovalAction = (
+                    "disassociate" if action == "disassociate" else "delete"
+                )
+                remove_user(trial, owner.email, user.email, removal, transfer)
+        except (RuleViolation, UnknownUser):
+            continue
+        if action == "deactivate":
+            rows.append([user.email])
+        elif transfer is None:
+            rows.append([user.email, "", "no", "no", "no"])
+        else:
+            rows.append(
+                [
+                    user.email,
+                    owner.email,
+                    _yes_no(transfer.meetings),
+                    _yes_no(transfer.webinars),
+                    _yes_no(transfer.recordings),
+                ]
+            )
+    return rows
 
 
 def results_csv(report: ImportReport) -> str:

@@ -154,6 +154,14 @@ def _blocker_lines(diagnosis: Diagnosis) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def plan_groups(steps: Sequence[PlanStep], lang: str) -> list[PlanGroup]:
+    """Return plan steps told as instructions, one per run of one action, in ``lang``.
+
+    The sandbox's guide panel tells the plan exactly as the error-code page does.
+    """
+    return _groups(steps, get_library(), lang)
+
+
 def _groups(
     steps: Sequence[PlanStep], library: ContentLibrary, lang: str
 ) -> list[PlanGroup]:

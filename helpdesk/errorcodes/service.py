@@ -39,6 +39,7 @@ __all__ = [
     "Plan",
     "PlanGroup",
     "Redirect",
+    "Reproduced",
     "SectionLink",
     "UnknownCode",
     "UnknownCodePage",
@@ -108,6 +109,15 @@ class UnknownCodePage:
     code: int | None
     table: tuple[KnownCode, ...]
     hits: tuple[Any, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Reproduced:
+    """A sandbox made for a code: its id, the code and the answers it came from."""
+
+    sandbox_id: str
+    code: int
+    query: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -253,10 +263,12 @@ def reproduce(
     segment: str,
     form: Mapping[str, str],
     create: Callable[[str | None, dict[str, Any] | None], str],
-) -> str:
-    """Create a sandbox with the account the answers describe; return its id.
+) -> Reproduced:
+    """Create a sandbox with the account the answers describe.
 
-    Without answers, the code's typical scenario (``error-<code>``) is used.
+    Return its id, the code (whose fix plan the sandbox is opened with) and the
+    answers as a query, to link back to the same plan. Without answers, the
+    code's typical scenario (``error-<code>``) is used.
     ``create(scenario, account)`` stores the sandbox and returns its id.
 
     :raise UnknownCode: the code is unknown or the simulator cannot diagnose it.
@@ -273,8 +285,9 @@ def reproduce(
     if parsed.errors:
         raise InvalidAnswers(parsed.errors)
     if parsed.submitted:
-        return create(None, questionnaire.build_account(parsed.answers))
-    return create(f"error-{code}", None)
+        account = questionnaire.build_account(parsed.answers)
+        return Reproduced(create(None, account), code, parsed.answers.to_params())
+    return Reproduced(create(f"error-{code}", None), code, {})
 
 
 # --- search --------------------------------------------------------------------------

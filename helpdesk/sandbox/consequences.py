@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from helpdesk.sandbox import messages
-from helpdesk.sandbox.notices import plain, refusal_data
+from helpdesk.sandbox.notices import plain
 from helpdesk.sandbox.preview import (
     BulkPreview,
     Consequences,
@@ -20,7 +20,7 @@ from helpdesk.sandbox.preview import (
     ImportPreview,
     Item,
 )
-from helpdesk.sandbox.wording import describe_event, describe_removal
+from helpdesk.sandbox.wording import count_items, describe_event, import_row_text
 from simulator import RuleViolation
 
 
@@ -60,8 +60,43 @@ def removal_consequences(consequences: Consequences) -> dict[str, Any]:
     }
 
 
+def removal_lines(report: dict[str, Any]) -> list[str]:
+    """Return what an unlink or delete will do, item by item (future tense).
+
+    ``report`` is a removal report's JSON with the ``transfer`` asked for; the
+    wording of what *was* done is :func:`~helpdesk.sandbox.wording.describe_removal`.
+    """
+    email = report.get("user") or report.get("target", "")
+    if report.get("action") == "disassociate":
+        lines = [_("%(email)s will be unlinked from your account.", email=email)]
+    else:
+        lines = [_("%(email)s will be deleted permanently.", email=email)]
+    transferred = count_items(report.get("transferred", {}))
+    if transferred:
+        target = (report.get("transfer") or {}).get("transfer_email")
+        if target:
+            lines.append(
+                _(
+                    "Will be transferred to %(email)s: %(items)s.",
+                    email=target,
+                    items=transferred,
+                )
+            )
+        else:
+            lines.append(_("Will be transferred: %(items)s.", items=transferred))
+    kept = count_items(report.get("kept", {}))
+    if kept:
+        lines.append(_("Will stay with the unlinked user: %(items)s.", items=kept))
+    deleted = count_items(report.get("deleted", {}))
+    if deleted:
+        lines.append(_("Will be deleted permanently: %(items)s.", items=deleted))
+    if "pmi-not-transferable" in report.get("notes", []):
+        lines.append(messages.rule_message(RuleViolation("pmi-not-transferable")))
+    return lines
+
+
 def bulk_lines(preview: BulkPreview) -> list[str]:
-    """Return what a bulk action does to each selected user, line by line."""
+    """Return what a bulk action will do to each selected user, line by line."""
     lines: list[str] = []
     if preview.report is None:
         return lines
@@ -70,7 +105,7 @@ def bulk_lines(preview: BulkPreview) -> list[str]:
             data = result.report.to_dict()
             if preview.transfer is not None:
                 data["transfer"] = preview.transfer.to_params()
-            lines.extend(describe_removal(data))
+            lines.extend(removal_lines(data))
         else:
             lines.append(_("%(email)s will be deactivated.", email=result.email))
     return lines
@@ -98,15 +133,15 @@ def deactivation_lines(preview: DeactivationPreview) -> list[str]:
     """Return what deactivating a user would do, line by line."""
     lines = []
     if preview.returns_license:
-        lines.append(_("Their license goes back to the pool."))
+        lines.append(_("Their license will go back to the pool."))
     if preview.returns_webinar_license:
-        lines.append(_("Their webinar license goes back to the pool."))
+        lines.append(_("Their webinar license will go back to the pool."))
     if preview.loses_privileges:
         lines.append(messages.rule_message(RuleViolation("external-deactivated")))
     lines.append(
         _(
-            "They can no longer sign in; their settings, meetings and recordings are "
-            "kept and you can activate them again later."
+            "They will no longer be able to sign in; their settings, meetings and "
+            "recordings will be kept and you can activate them again later."
         )
     )
     days = preview.delete_after_days
@@ -129,11 +164,16 @@ def import_rows(preview: ImportPreview) -> list[dict[str, Any]]:
     for row in preview.rows:
         if row.ok:
             text = describe_event(row.event) if row.event else ""
-        elif row.violation is not None:
-            text = refusal_data(row.violation.rule_id, plain(row.violation.params))[
-                "text"
-            ]
         else:
-            text = messages.row_error_message(str(row.error), row.email)
+            # Worded as the results page words the same row after the import.
+            violation = row.violation
+            text = import_row_text(
+                {
+                    "email": row.email,
+                    "ok": False,
+                    "error": row.error if violation is None else violation.rule_id,
+                    "params": {} if violation is None else plain(violation.params),
+                }
+            )
         rows.append({"row": row.row, "email": row.email, "ok": row.ok, "text": text})
     return rows

@@ -7,11 +7,11 @@ source link and 1009 blockers the portal frame renders.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import url_for
-from flask_babel import format_number
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 
 import simulator
@@ -42,13 +42,19 @@ def refusal_data(rule_id: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def blocker_lines(
-    blockers: list[dict[str, Any]], account: Account
+    blockers: list[dict[str, Any]],
+    account: Account,
+    steps: Iterable[simulator.PlanStep] | None = None,
 ) -> list[dict[str, Any]]:
-    """Return each 1009 blocker with a sandbox link and the sections that clear it."""
+    """Return each 1009 blocker with a sandbox link and the sections that clear it.
+
+    ``steps``: the plan whose sections to link (default: the account diagnosed now).
+    """
     plan: dict[str, list[str]] = {}
-    if not account.invitation_accepted:
-        for step in simulator.diagnose(account).plan:
-            plan.setdefault(step.target, []).append(step.action)
+    if steps is None and not account.invitation_accepted:
+        steps = simulator.diagnose(account).plan
+    for step in steps or ():
+        plan.setdefault(step.target, []).append(step.action)
     lang = current_language()
     lines = []
     for blocker in blockers:
@@ -101,8 +107,9 @@ def word_notice(kind: str, data: dict[str, Any], account: Account) -> dict[str, 
     elif kind == "refusal" and code == "rule":
         out.update(refusal_data(data["rule"], data.get("params", {})))
     elif kind == "refusal" and code == "bulk":
-        out["text"] = _(
-            "Nothing was changed: the selection includes users this cannot be done for."
+        out["text"] = bulk_refusal_text(
+            [str(r.get("email", "")) for r in data.get("results", [])],
+            predicted=bool(data.get("predicted")),
         )
         for result in data.get("results", []):
             if result.get("rule") in simulator.RULES:
@@ -134,6 +141,30 @@ def word_notice(kind: str, data: dict[str, Any], account: Account) -> dict[str, 
         )
         out["lines"] = [_("Nothing was changed.")]
     return out
+
+
+def bulk_refusal_text(refused: list[str], *, predicted: bool) -> str:
+    """Return the sentence naming the selected users a bulk action refuses.
+
+    ``predicted``: the dialog foretells it; otherwise the action was tried and
+    nothing was changed.
+    """
+    users = ", ".join(refused)
+    if predicted:
+        return ngettext(
+            "This cannot be done for %(num)d selected user: %(users)s.",
+            "This cannot be done for %(num)d of the selected users: %(users)s.",
+            len(refused),
+            users=users,
+        )
+    return ngettext(
+        "Nothing was changed: this cannot be done for %(num)d selected user: "
+        "%(users)s.",
+        "Nothing was changed: this cannot be done for %(num)d of the selected "
+        "users: %(users)s.",
+        len(refused),
+        users=users,
+    )
 
 
 NOTICE_TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
@@ -188,6 +219,7 @@ def refusal_view(refusal: Any) -> dict[str, Any] | None:
             "refusal",
             {
                 "code": "bulk",
+                "predicted": True,
                 "results": [r.to_dict() for r in refusal.results if not r.ok],
             },
             simulator.Account(),

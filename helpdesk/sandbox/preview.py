@@ -19,6 +19,7 @@ from simulator import (
     Account,
     BulkRefused,
     BulkReport,
+    BulkResult,
     ImportReport,
     RemovalReport,
     RuleViolation,
@@ -177,7 +178,10 @@ class BulkPreview:
     """A predicted bulk deactivate, unlink or delete of the selected users.
 
     ``transfer`` is the transfer the report was worked out with (``None``: none);
-    the license counts are what goes back to the pool.
+    the license counts are what goes back to the pool. When the selection is
+    refused, ``refused`` lists the users refused and why, and ``without``
+    predicts the action on the others ("continue without them"; ``None`` when
+    nobody is left).
     """
 
     report: BulkReport | None
@@ -186,6 +190,30 @@ class BulkPreview:
     transfer: TransferOptions | None
     licenses_freed: int
     webinar_licenses_freed: int
+    refused: list[BulkResult] = field(default_factory=list)
+    without: BulkPreview | None = None
+
+    @property
+    def remaining(self) -> list[str]:
+        """Return the selected users the action could go on with."""
+        return [] if self.without is None else self.without.emails
+
+    @property
+    def emails(self) -> list[str]:
+        """Return the selected users this preview is about, in order."""
+        if self.report is not None:
+            return [r.email for r in self.report.results]
+        if isinstance(self.refusal, BulkRefused):
+            return [r.email for r in self.refusal.results]
+        return []
+
+    def managed(self) -> list[str]:
+        """Return the refused users on a managed domain (delete them instead)."""
+        return [
+            r.email
+            for r in self.refused
+            if r.violation is not None and r.violation.rule_id == "managed-domain"
+        ]
 
 
 def preview_bulk(
@@ -212,6 +240,15 @@ def preview_bulk(
         transfer_refusal = moved.refusal
         if moved.result is not None:
             report = moved.result
+    refused: list[BulkResult] = []
+    without = None
+    if isinstance(plain.refusal, BulkRefused):
+        refused = [r for r in plain.refusal.results if not r.ok]
+        remaining = [r.email for r in plain.refusal.results if r.ok]
+        if remaining:
+            # Each user was tried as if the whole selection went, so the others
+            # pass on their own too; their own preview words what would happen.
+            without = preview_bulk(account, remaining, action, transfer, actor)
     return BulkPreview(
         report=report,
         refusal=plain.refusal,
@@ -219,6 +256,8 @@ def preview_bulk(
         transfer=wanted,
         licenses_freed=sum(1 for u in selected if u.licensed),
         webinar_licenses_freed=sum(1 for u in selected if u.webinar),
+        refused=refused,
+        without=without,
     )
 
 

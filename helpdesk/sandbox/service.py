@@ -26,6 +26,8 @@ of their own from it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import random
 import secrets
 import time
@@ -35,7 +37,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 import simulator
-from helpdesk.sandbox import errors
+from helpdesk.sandbox import errors, guide
 from helpdesk.sandbox.errors import SandboxError
 from helpdesk.sandbox.store import SandboxRecord, SandboxStore, dumps
 from simulator import (
@@ -44,6 +46,7 @@ from simulator import (
     Diagnosis,
     Event,
     ImportReport,
+    PlanStep,
     RemovalReport,
     Status,
     TransferOptions,
@@ -157,6 +160,17 @@ def _sandbox(record: SandboxRecord, *, events: bool = True) -> Sandbox:
     )
 
 
+@functools.lru_cache(maxsize=32)
+def _initial_plan(initial_text: str, code: int) -> tuple[tuple[PlanStep, ...], int]:
+    """Return the plan diagnosed on a sandbox's initial account, and its blockers.
+
+    The initial account never changes, and diagnosing a large one costs more than
+    the rest of a page: a page of a sandbox with a plan reuses the result.
+    """
+    initial = load_state(json.loads(initial_text), events=False)
+    return guide.initial_plan(initial, code)
+
+
 def _choice(field: str, value: Any, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise errors.invalid_input(field, "invalid-value", allowed=list(allowed))
@@ -171,6 +185,16 @@ def _acting(account: Account, actor: str | None) -> str:
             "unknown-actor", 400, params={"email": actor}, field=ACTOR_FIELD
         )
     return account.find(actor).email
+
+
+def _without_row_results(event: dict[str, Any]) -> dict[str, Any]:
+    """Return a stored ``import`` event without its per-row ``results`` list."""
+    details = event.get("details")
+    if event.get("action") != "import" or not isinstance(details, dict):
+        return event
+    if "results" not in details:
+        return event
+    return {**event, "details": {k: v for k, v in details.items() if k != "results"}}
 
 
 def _simulated(run: Callable[[], T]) -> T:
@@ -262,7 +286,12 @@ class SandboxService:
         were first recorded, are carried over as they are, not parsed again.
         """
         recorded = [event.to_dict() for event in account.events]
-        log = [*stored.get("events", []), *recorded]
+        earlier = stored.get("events", [])
+        if any(event["action"] == "import" for event in recorded):
+            # Only the latest import keeps every row's result (for its results
+            # download): the log holds one full file's results at most.
+            earlier = [_without_row_results(event) for event in earlier]
+        log = [*earlier, *recorded]
         return {**data, "events": log[-MAX_EVENTS_KEPT:]}
 
     def _update(
@@ -392,6 +421,25 @@ class SandboxService:
             expired id.
         """
         return _sandbox(self._record(sandbox_id), events=events)
+
+    def plan_progress(
+        self, sandbox_id: str, code: int = 1009, current: Account | None = None
+    ) -> guide.PlanProgress:
+        """Return how far the sandbox is along the fix plan of ``code``.
+
+        The plan is the one diagnosed on the account the sandbox was created with
+        (kept in its record, so every worker and store agrees); its steps are
+        ticked and its blockers counted on the current account (``current``: as
+        the caller has just read it, which saves reading it again).
+
+        :raise SandboxError: ``unknown-sandbox``.
+        :raise ValueError: a code the simulator does not diagnose.
+        """
+        record = self._record(sandbox_id)
+        plan, total = _initial_plan(record.initial_text, code)
+        if current is None:
+            current = load_state(_state(record), events=False)
+        return guide.track(plan, total, current, code)
 
     def list_users(
         self, sandbox_id: str, status: str | None = None
@@ -627,11 +675,16 @@ class SandboxService:
     def sample_csv(self, sandbox_id: str | None, action: str) -> str:
         """Return the sample CSV for an action ("Download Sample CSV").
 
-        ``sandbox_id`` ``None`` is a sandbox not stored yet.
+        The rows name the sandbox's own users that the action would apply to, so
+        the file imports cleanly as it is. ``sandbox_id`` ``None`` is a sandbox
+        not stored yet (the ``error-1009`` scenario it would start from).
         """
-        if sandbox_id is not None:
-            self._record(sandbox_id)  # only that it exists (and is used)
-        return _simulated(lambda: simulator.sample_csv(action))
+        account = (
+            self.get(sandbox_id, events=False).account
+            if sandbox_id is not None
+            else preview_sandbox().account
+        )
+        return _simulated(lambda: simulator.sample_csv(action, account))
 
     # --- rooms, add-ons, settings, clock -------------------------------------------
 

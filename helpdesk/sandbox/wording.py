@@ -51,7 +51,7 @@ def compact_report(report: dict[str, Any]) -> dict[str, Any]:
     return small
 
 
-def _count_items(items: dict[str, Any]) -> str:
+def count_items(items: dict[str, Any]) -> str:
     """Return "2 meetings, 1 webinar" for an items dict (lists or counts)."""
     parts = []
     meetings = item_count(items.get("meetings"))
@@ -76,7 +76,7 @@ def describe_removal(report: dict[str, Any]) -> list[str]:
     else:
         lines = [_("%(email)s was deleted.", email=email)]
     transfer = report.get("transfer") or {}
-    transferred = _count_items(report.get("transferred", {}))
+    transferred = count_items(report.get("transferred", {}))
     if transferred:
         target = transfer.get("transfer_email")
         if target:
@@ -89,10 +89,10 @@ def describe_removal(report: dict[str, Any]) -> list[str]:
             )
         else:
             lines.append(_("Transferred: %(items)s.", items=transferred))
-    kept = _count_items(report.get("kept", {}))
+    kept = count_items(report.get("kept", {}))
     if kept:
         lines.append(_("Kept by the unlinked user: %(items)s.", items=kept))
-    deleted = _count_items(report.get("deleted", {}))
+    deleted = count_items(report.get("deleted", {}))
     if deleted:
         lines.append(_("Permanently deleted: %(items)s.", items=deleted))
     if "pmi-not-transferable" in report.get("notes", []):
@@ -245,3 +245,49 @@ def describe_change(change: dict[str, Any], account: Account) -> list[str]:
         lines = [describe_event(e) for e in change["events"]]
         return lines or [_("Nothing happened.")]
     return []
+
+
+# --- CSV import results -------------------------------------------------------------
+
+
+def import_row_text(row: dict[str, Any]) -> str:
+    """Return what importing one row did: "Done." or why it was not applied.
+
+    ``row`` is a row of an ``import`` event (``row``, ``email``, ``ok``,
+    ``error``, ``params``); the preview words its refused rows the same way. An
+    event recorded before rows kept their params is worded with the row's
+    e-mail (and its domain) so that no message shows a placeholder.
+    """
+    if row.get("ok"):
+        return _("Done.")
+    error = str(row.get("error"))
+    email = str(row.get("email", ""))
+    if error in simulator.RULES:
+        params = row.get("params")
+        if not isinstance(params, dict) or not params:
+            params = {"email": email, "domain": email.rpartition("@")[2]}
+        return messages.rule_message(RuleViolation(error, **params))
+    return messages.row_error_message(error, email)
+
+
+def import_result_rows(details: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return every row of an import event (all when kept, else the examples)."""
+    kept = details.get("results")
+    if isinstance(kept, list):
+        rows = [
+            {"row": r[0], "email": r[1], "ok": r[2], "error": r[3], "params": r[4]}
+            for r in kept
+            if isinstance(r, list) and len(r) == 5
+        ]
+    else:
+        rows = [r for r in details.get("rows", []) if isinstance(r, dict)]
+    return [{**row, "text": import_row_text(row)} for row in rows]
+
+
+def import_results_table(details: dict[str, Any]) -> list[list[object]]:
+    """Return the results download: a header, then row, e-mail, result, message."""
+    table: list[list[object]] = [[_("Row"), _("E-mail"), _("Result"), _("Message")]]
+    for row in import_result_rows(details):
+        result = _("Applied") if row.get("ok") else _("Not applied")
+        table.append([row.get("row"), row.get("email"), result, row["text"]])
+    return table

@@ -18,9 +18,19 @@
     });
   });
 
-  // Tick the guide's steps as they are done, without reloading the page.
+  // On a narrow screen the guide panel starts folded into its bar above the page
+  // (without JS it stays open, and its <summary> still folds it).
+  var fold = document.querySelector(".sb-guide-fold");
+  if (fold && window.matchMedia && window.matchMedia("(max-width: 900px)").matches) {
+    fold.open = false;
+  }
+
+  // Tick the guide's steps as they are done, without reloading the page. Only an
+  // article's procedure is ticked this way: a fix plan is ticked from the account.
+  var procedure = document.querySelector('.sb-guide[data-guide-mode="procedure"]');
+
   function showTicked(ticked) {
-    var steps = document.querySelectorAll(".sb-guide-steps li");
+    var steps = document.querySelectorAll(".sb-guide-procedure .sb-guide-steps > li");
     steps.forEach(function (step, index) {
       step.classList.remove("done", "current", "todo");
       step.removeAttribute("aria-current");
@@ -36,7 +46,7 @@
   }
 
   function send(name) {
-    if (!signalUrl || !document.querySelector(".sb-guide")) {
+    if (!signalUrl || !procedure) {
       return;
     }
     var body = new URLSearchParams();

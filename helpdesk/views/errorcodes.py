@@ -10,10 +10,11 @@ from werkzeug.wrappers import Response
 from helpdesk.errorcodes import service
 from helpdesk.i18n import current_language, localized_blueprint
 from helpdesk.sandbox.errors import SandboxError
+from helpdesk.sandbox.guide import plan_key
 from helpdesk.sandboxes import create_sandbox
 from helpdesk.views.sandbox.actions import sandbox_error
 from helpdesk.views.sandbox.replace import confirm_first
-from helpdesk.views.sandbox.state import SESSION_ID
+from helpdesk.views.sandbox.state import SESSION_ID, begin_guide, forget_actor
 
 bp = localized_blueprint("errorcodes", __name__)
 
@@ -54,7 +55,10 @@ def code(code: str) -> Page:
 
 @bp.post("/errors/<code>/sandbox")
 def reproduce(code: str) -> Page | tuple[str, int, dict[str, str]]:
-    """Create a sandbox with the diagnosed account and open it.
+    """Create a sandbox with the diagnosed account and open it with the fix plan.
+
+    The plan's guide panel follows the plan diagnosed on the account the sandbox
+    starts with: the reader's own (from the answers) or the typical one.
 
     :raise 404: the code is unknown or cannot be simulated.
     :raise 400: the answers cannot describe an account.
@@ -65,14 +69,16 @@ def reproduce(code: str) -> Page | tuple[str, int, dict[str, str]]:
     if ask is not None:
         return ask
     try:
-        sandbox_id = service.reproduce(code, request.form, _create_sandbox)
+        made = service.reproduce(code, request.form, _create_sandbox)
     except service.UnknownCode:
         abort(404)
     except service.InvalidAnswers:
         abort(400)
     except SandboxError as error:
         return sandbox_error(error)
-    session[SESSION_ID] = sandbox_id
+    session[SESSION_ID] = made.sandbox_id
+    forget_actor()
+    begin_guide(plan_key(made.code), query=made.query)
     return redirect(url_for("sandbox.index"))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 
@@ -292,3 +293,29 @@ def test_any_file_is_imported_or_rejected_cleanly(
         import_csv(acc, OWNER, "deactivate", "".join(pieces).encode(encoding))
     except CsvRejected:
         assert snapshot(acc) == before
+
+
+def test_a_sample_from_an_account_names_users_the_action_applies_to() -> None:
+    acc = account(
+        user("ann", role="admin"),
+        user("cy@other.example"),
+        user("dee@other.example"),
+    )
+    for action in ("deactivate", "disassociate", "delete"):
+        rows = _parse(sample_csv(action, acc))[1:]
+        emails = [row[0] for row in rows]
+        # An admin cannot be deactivated or deleted before a role change, and a
+        # managed-domain user cannot be unlinked: neither is in the sample.
+        assert emails == ["cy@other.example", "dee@other.example"], action
+        trial = import_csv(
+            copy.deepcopy(acc), OWNER, action, sample_csv(action, acc).encode()
+        )
+        assert (trial.applied, trial.failed) == (2, 0), action
+    assert acc.find("cy@other.example").status.value == "active"  # untouched
+
+
+def test_a_sample_from_an_account_without_candidates_falls_back_to_placeholders() -> (
+    None
+):
+    acc = account()
+    assert "user1@example.com" in sample_csv("delete", acc)

@@ -63,10 +63,14 @@ def perform(
     g.sandbox_back_to = back_to
     result = run(sandboxes(), sandbox_id(), actor_email())
     change = describe(result)
-    if change is not None:
-        notice("success", "change", change=change)
+    finished = False
     if signal_name is not None:
-        signal(signal_name, load_sandbox().account, kinds=kinds, change=change)
+        account = load_sandbox().account
+        finished = signal(signal_name, account, kinds=kinds, change=change)
+    # One announcement per event: when the change finished a guide, its panel
+    # says what changed (a notice would say it a second time).
+    if change is not None and not finished:
+        notice("success", "change", change=change)
     return redirect(done(result) if callable(done) else done)
 
 

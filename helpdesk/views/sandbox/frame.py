@@ -29,7 +29,13 @@ from helpdesk.sandbox.notices import word_notice
 from helpdesk.sandbox.service import SandboxLimits
 from helpdesk.sandbox.wording import deactivated_since, describe_change
 from helpdesk.settings import LANGUAGES
-from helpdesk.views.sandbox.state import actor_of, guide_state, guide_steps
+from helpdesk.views.sandbox.plan import plan_panel
+from helpdesk.views.sandbox.state import (
+    actor_of,
+    guide_state,
+    guide_steps,
+    plan_query,
+)
 from simulator import Account, UnknownRoom, UnknownUser
 
 
@@ -44,7 +50,7 @@ def render(template: str, sandbox: service.Sandbox, **context: Any) -> str:
         actor=actor,
         actors=actors,
         notices=pending_notices(account),
-        guide=guide_panel(account),
+        guide=guide_panel(sandbox),
         role_labels={r.value: messages.role_label(r.value) for r in simulator.Role},
         status_labels={
             s.value: messages.status_label(s.value) for s in simulator.Status
@@ -65,11 +71,22 @@ def pending_notices(account: Account) -> list[dict[str, Any]]:
     return shown
 
 
-def guide_panel(account: Account) -> dict[str, Any] | None:
-    """Return the guide side panel's data in the page's language, or None."""
+def guide_panel(sandbox: service.Sandbox) -> dict[str, Any] | None:
+    """Return the guide side panel's data in the page's language, or None.
+
+    One panel, two sources of steps: a fix plan (``plan:<code>``) or an
+    article's procedure (``slug#section``).
+    """
     state = guide_state()
     if state is None:
         return None
+    account = sandbox.account
+    code = guides.parse_plan(state["key"])
+    if code is not None:
+        owner = actor_of(account).role is simulator.Role.OWNER
+        return plan_panel(
+            sandbox, code, current_language(), owner=owner, query=plan_query()
+        )
     found = guide_steps(state["key"], current_language())
     if found is None:
         return None
@@ -83,15 +100,26 @@ def guide_panel(account: Account) -> dict[str, Any] | None:
             status = "current"
         else:
             status = "todo"
-        steps.append({"kind": step.kind, "text": step.text, "state": status})
+        steps.append(
+            {
+                "kind": step.kind,
+                "text": step.text,
+                "state": status,
+                "link": None,
+                "targets": [],
+            }
+        )
     complete = guides.is_complete(section.step_kinds, ticked)
     hint = None
     if actor_of(account).role is simulator.Role.MEMBER and not complete:
         hint = _("Sign in as the account owner or an admin to start.")
     result = state.get("result")
     return {
+        "mode": "procedure",
         "title": section.title,
         "url": url_for("pages.article", slug=article.slug, _anchor=section.id),
+        "article": None,
+        "blockers": None,
         "steps": steps,
         "complete": complete,
         "result": describe_change(result, account) if complete and result else [],

@@ -1,4 +1,8 @@
-"""Guided mode: start a procedure from an article, tick its steps, close it."""
+"""Guided mode: start a procedure from an article, tick its steps, close it.
+
+A fix plan's guide starts from the error-code page (:mod:`helpdesk.views.errorcodes`)
+and ends on :func:`guide_done`, the one screen that says the invitation went through.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +13,18 @@ from helpdesk.i18n import current_language
 from helpdesk.sandbox import guide as guides
 from helpdesk.views.sandbox.blueprint import bp
 from helpdesk.views.sandbox.frame import back
+from helpdesk.views.sandbox.plan import success_screen
 from helpdesk.views.sandbox.replace import confirm_first
 from helpdesk.views.sandbox.state import (
     begin_guide,
     end_guide,
+    following_plan,
     guide_state,
     guide_steps,
     load_sandbox,
     new_sandbox,
     notice,
+    plan_query,
     signal,
 )
 
@@ -85,3 +92,19 @@ def guide_signal() -> Response:
         signal(name, sandbox.account)
     state = guide_state() or {}
     return jsonify({"ticked": int(state.get("ticked", 0))})
+
+
+@bp.get("/guide/done")
+def guide_done() -> str | BaseResponse:
+    """Say once what following the fix plan changed, with links back to the help.
+
+    Without a finished plan there is nothing to say: back to the portal.
+    """
+    code = following_plan()
+    sandbox = load_sandbox()
+    screen = None
+    if code is not None:
+        screen = success_screen(sandbox, code, current_language(), plan_query())
+    if screen is None:
+        return redirect(url_for("sandbox.index"))
+    return render_template("sandbox/guide_done.html", screen=screen)

@@ -8,14 +8,15 @@ from typing import Any
 
 from flask import Response, abort, redirect, request, url_for
 from flask_babel import format_number, ngettext
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-import simulator
-from helpdesk.sandbox import consequences, messages, preview
+from helpdesk.i18n import current_language
+from helpdesk.sandbox import consequences, preview
 from helpdesk.sandbox.notices import plain, refusal_view
 from helpdesk.sandbox.wording import (
     IMPORT_ACTION_LABELS,
+    import_results_table,
+    import_row_text,
 )
 from helpdesk.sandboxes import sandboxes
 from helpdesk.views.sandbox.actions import perform
@@ -28,32 +29,25 @@ from helpdesk.views.sandbox.state import (
     signal,
 )
 from simulator import (
+    Account,
     CsvRejected,
+    Event,
     ImportReport,
-    RuleViolation,
 )
+from simulator.csv_files import write_csv
 
 IMPORT_ACTIONS = ("deactivate", "disassociate", "delete")
 
 
 @bp.get("/import")
 def import_page() -> str:
-    """Show the Import page (its Update Users tab is one click away)."""
-    sandbox = load_sandbox()
-    signal("import-page", sandbox.account)
-    return render(
-        "sandbox/import.html",
-        sandbox,
-        section="users",
-        step="start",
-        action=None,
-        labels=IMPORT_ACTION_LABELS,
-    )
+    """Show Import straight on its only tab, Update Users (no click to get there)."""
+    return import_update()
 
 
 @bp.get("/import/update")
 def import_update() -> str:
-    """Show the Update Users tab: choose an action, sample file, upload button."""
+    """Show Import, opened on its one tab, Update Users: action, sample, upload."""
     sandbox = load_sandbox()
     action = request.args.get("action", "")
     if action in IMPORT_ACTIONS:
@@ -173,28 +167,28 @@ def import_confirm() -> BaseResponse:
     )
 
 
+def _latest_import(account: Account) -> Event | None:
+    """Return the latest import that was carried out (not refused), if any."""
+    return next(
+        (e for e in reversed(account.events) if e.action == "import" and e.ok),
+        None,
+    )
+
+
 @bp.get("/import/results")
 def import_results() -> str:
     """Show the rows of the latest import, as the event log recorded them."""
     sandbox = load_sandbox()
-    latest = next(
-        (e for e in reversed(sandbox.account.events) if e.action == "import" and e.ok),
-        None,
-    )
+    latest = _latest_import(sandbox.account)
     rows = []
-    if latest is not None:
-        for row in latest.details.get("rows", []):
-            error = row.get("error")
-            if row.get("ok"):
-                text = _("Done.")
-            elif error in simulator.RULES:
-                text = messages.rule_message(RuleViolation(error))
-            else:
-                text = messages.row_error_message(str(error), row.get("email", ""))
-            rows.append({**row, "text": text})
     summary = []
     if latest is not None:
         details = latest.details
+        rows = [
+            {**row, "text": import_row_text(row)}
+            for row in details.get("rows", [])
+            if isinstance(row, dict)
+        ]
         total = int(details.get("rows_total", len(rows)))
         summary.append(
             ngettext(
@@ -221,4 +215,34 @@ def import_results() -> str:
         rows=rows,
         summary=summary,
         labels=IMPORT_ACTION_LABELS,
+    )
+
+
+#: The delimiter Excel expects in each language (a comma is nl/pl's decimal mark).
+CSV_DELIMITERS = {"en": ","}
+
+
+@bp.get("/import/results.csv")
+def import_results_csv() -> Response:
+    """Download every row of the latest import: row, e-mail, result, message.
+
+    Formula-safe cells (:func:`simulator.csv_files.write_csv`), UTF-8 with a
+    byte order mark so that Excel reads the names right, and the delimiter the
+    reader's Excel expects. 404 when nothing was imported yet.
+    """
+    sandbox = load_sandbox()
+    latest = _latest_import(sandbox.account)
+    if latest is None:
+        abort(404)
+    lang = current_language()
+    text = write_csv(
+        import_results_table(latest.details),
+        delimiter=CSV_DELIMITERS.get(lang, ";"),
+    )
+    return Response(
+        "\ufeff" + text,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="import-results-{lang}.csv"'
+        },
     )

@@ -19,6 +19,7 @@ from helpdesk.views.sandbox.guide import guide_prompt
 from helpdesk.views.sandbox.replace import confirm_first
 from helpdesk.views.sandbox.state import (
     act_as,
+    following_plan,
     forget_actor,
     load_sandbox,
     new_sandbox,
@@ -124,6 +125,9 @@ def accept_invitation() -> BaseResponse:
     page = url_for("sandbox.index")
 
     def accepted(_: object) -> str:
+        # Following a fix plan, its success screen is the one announcement.
+        if following_plan() is not None:
+            return url_for("sandbox.guide_done")
         notice("success", "text", key="accepted")
         return page
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 import simulator
@@ -83,39 +83,86 @@ def transfer_candidates(account: Account, leaving: list[str]) -> list[simulator.
     ]
 
 
+def _removal_preview(
+    account: Account, email: str, action: str, form: dict[str, Any]
+) -> tuple[preview.RemovalPreview, dict[str, Any]]:
+    """Predict a removal with the form's transfer; return it and its page parts."""
+    chosen = transfer_options(form, True) or TransferOptions(None)
+    predicted = preview.preview_removal(
+        account, email, action, chosen, actor_of(account).email
+    )
+    parts = {
+        "transfer_refusal": refusal_view(predicted.transfer_refusal),
+        "consequences": (
+            consequences.removal_consequences(predicted.consequences)
+            if predicted.consequences is not None
+            else None
+        ),
+        "bulk_lines": [],
+        "licenses": [],
+    }
+    return predicted, parts
+
+
 def _removal_page(email: str, action: str, source: Any) -> str:
     """Render the unlink or delete dialog for the options in ``source``."""
     sandbox = load_sandbox()
     account = sandbox.account
     user = get_user(account, email)
     form = transfer_form(source)
-    chosen = transfer_options(form, True) or TransferOptions(None)
-    predicted = preview.preview_removal(
-        account, user.email, action, chosen, actor_of(account).email
-    )
+    predicted, parts = _removal_preview(account, user.email, action, form)
     signal("unlink-dialog" if action == "disassociate" else "delete-dialog", account)
     if source is request.form:
         signal("transfer-options", account)
-    endpoint = "sandbox.unlink" if action == "disassociate" else "sandbox.delete"
+    word = "unlink" if action == "disassociate" else "delete"
+    refused = predicted.refusal
+    managed = (
+        [user.email]
+        if isinstance(refused, simulator.RuleViolation)
+        and refused.rule_id == "managed-domain"
+        else []
+    )
     return render(
         "sandbox/transfer.html",
         sandbox,
         section="users",
         action=action,
-        emails=[user.email],
+        emails=[] if refused is not None else [user.email],
+        selected=[user.email],
         bulk=False,
         form=form,
-        refusal=refusal_view(predicted.refusal),
-        transfer_refusal=refusal_view(predicted.transfer_refusal),
-        consequences=(
-            consequences.removal_consequences(predicted.consequences)
-            if predicted.consequences is not None
-            else None
-        ),
-        bulk_lines=[],
+        refusal=refusal_view(refused),
+        managed=managed,
+        delete_url=_delete_instead_url(managed, form),
         candidates=transfer_candidates(account, [user.email]),
-        form_action=url_for(endpoint, email=user.email),
+        form_action=url_for(f"sandbox.{word}", email=user.email),
+        preview_url=url_for(f"sandbox.{word}_preview", email=user.email),
+        **parts,
     )
+
+
+def _removal_fragment(email: str, action: str) -> str:
+    """Render only "What will happen" of a removal for the query's options."""
+    account = load_sandbox().account
+    user = get_user(account, email)
+    _, parts = _removal_preview(
+        account, user.email, action, transfer_form(request.args)
+    )
+    return render_template(
+        "sandbox/_removal_preview.html", action=action, bulk=False, **parts
+    )
+
+
+@bp.get("/users/<email>/unlink/preview")
+def unlink_preview(email: str) -> str:
+    """Return what unlinking would do with the query's options (changes nothing)."""
+    return _removal_fragment(email, "disassociate")
+
+
+@bp.get("/users/<email>/delete/preview")
+def delete_preview(email: str) -> str:
+    """Return what deleting would do with the query's options (changes nothing)."""
+    return _removal_fragment(email, "delete")
 
 
 @bp.get("/users/<email>/unlink")
@@ -146,8 +193,7 @@ def _remove(email: str, action: str) -> str | BaseResponse:
     def refused(error: SandboxError) -> str:
         if error.rule not in TRANSFER_RULES:
             return url_for("sandbox.users")
-        query = {k: ("1" if v is True else v) for k, v in form.items() if v}
-        return url_for(dialog, email=email, **query)
+        return url_for(dialog, email=email, **_query(form))
 
     def describe(report: RemovalReport) -> dict[str, Any]:
         data = report.to_dict()
@@ -183,26 +229,67 @@ def confirm_bulk() -> str | BaseResponse:
     return _bulk_page(request.args)
 
 
-def _bulk_page(source: Any) -> str | BaseResponse:
-    """Render the bulk dialog for the selection and options in ``source``."""
-    sandbox = load_sandbox()
-    account = sandbox.account
+def _bulk_selection(source: Any) -> tuple[str, list[str]] | None:
+    """Return the action and the selected e-mails of a bulk form (None: nobody).
+
+    :raise werkzeug.exceptions.BadRequest: an unknown action.
+    """
     action = source.get("action", "")
     if action not in service.BULK_ACTIONS:
         abort(400)
     emails = [e for e in source.getlist("email") if e][: _max_bulk()]
-    if not emails:
-        notice("error", "text", key="select-users")
-        return redirect(url_for("sandbox.users"))
-    selected = [get_user(account, e) for e in emails]
-    form = transfer_form(source)
-    predicted = preview.preview_bulk(
+    return (action, emails) if emails else None
+
+
+def _bulk_parts(predicted: preview.BulkPreview | None) -> dict[str, Any]:
+    """Return the "What will happen" parts of a bulk dialog for a preview."""
+    if predicted is None:
+        return {"transfer_refusal": None, "bulk_lines": [], "licenses": []}
+    return {
+        "transfer_refusal": refusal_view(predicted.transfer_refusal),
+        "bulk_lines": consequences.bulk_lines(predicted),
+        "licenses": consequences.freed_licenses(predicted),
+    }
+
+
+def _predict_bulk(
+    account: Account, action: str, emails: list[str], form: dict[str, Any]
+) -> preview.BulkPreview:
+    return preview.preview_bulk(
         account,
         emails,
         action,
         transfer_options(form, action != "deactivate"),
         actor_of(account).email,
     )
+
+
+def _query(form: dict[str, Any]) -> dict[str, str]:
+    """Return the transfer options as query parameters (unset ones left out)."""
+    return {k: ("1" if v is True else v) for k, v in form.items() if v}
+
+
+def _bulk_page(source: Any) -> str | BaseResponse:
+    """Render the bulk dialog for the selection and options in ``source``.
+
+    When some selected users are refused, the dialog names them and offers to
+    go on with the others (the form then holds only those) and, for users on a
+    managed domain who cannot be unlinked, to delete them instead.
+    """
+    sandbox = load_sandbox()
+    account = sandbox.account
+    chosen = _bulk_selection(source)
+    if chosen is None:
+        notice("error", "text", key="select-users")
+        return redirect(url_for("sandbox.users"))
+    action, emails = chosen
+    selected = [get_user(account, e).email for e in emails]
+    form = transfer_form(source)
+    predicted = _predict_bulk(account, action, selected, form)
+    # The form acts on the whole selection, or on the users left without the
+    # refused ones ("continue without them").
+    acting = predicted if predicted.refusal is None else predicted.without
+    managed = predicted.managed() if action == "disassociate" else []
     signal(f"bulk-{_bulk_word(action)}-dialog", account)
     if source is request.form:
         signal("transfer-options", account)
@@ -211,16 +298,49 @@ def _bulk_page(source: Any) -> str | BaseResponse:
         sandbox,
         section="users",
         action=action,
-        emails=[u.email for u in selected],
+        selected=selected,
+        emails=[] if acting is None else acting.emails,
         bulk=True,
         form=form,
         refusal=refusal_view(predicted.refusal),
-        transfer_refusal=refusal_view(predicted.transfer_refusal),
         consequences=None,
-        bulk_lines=consequences.bulk_lines(predicted),
-        licenses=consequences.freed_licenses(predicted),
-        candidates=transfer_candidates(account, emails),
+        managed=managed,
+        delete_url=_delete_instead_url(managed, form),
+        candidates=transfer_candidates(account, selected),
         form_action=url_for("sandbox.bulk"),
+        preview_url=url_for("sandbox.bulk_preview"),
+        **_bulk_parts(acting),
+    )
+
+
+def _delete_instead_url(managed: list[str], form: dict[str, Any]) -> str | None:
+    """Return the delete dialog for the managed-domain users, with the options."""
+    if not managed:
+        return None
+    if len(managed) == 1:
+        return url_for("sandbox.confirm_delete", email=managed[0], **_query(form))
+    return url_for(
+        "sandbox.confirm_bulk", action="delete", email=managed, **_query(form)
+    )
+
+
+@bp.get("/users/bulk/preview")
+def bulk_preview() -> str:
+    """Return what the bulk action would do with the query's options (no change)."""
+    account = load_sandbox().account
+    chosen = _bulk_selection(request.args)
+    if chosen is None:
+        abort(400)
+    action, emails = chosen
+    selected = [get_user(account, e).email for e in emails]
+    predicted = _predict_bulk(account, action, selected, transfer_form(request.args))
+    acting = predicted if predicted.refusal is None else predicted.without
+    return render_template(
+        "sandbox/_removal_preview.html",
+        action=action,
+        bulk=True,
+        consequences=None,
+        **_bulk_parts(acting),
     )
 
 
@@ -230,20 +350,21 @@ def _bulk_word(action: str) -> str:
 
 @bp.post("/users/bulk")
 def bulk() -> str | BaseResponse:
-    """Deactivate, unlink or delete every selected user, or nobody."""
+    """Deactivate, unlink or delete every selected user, or nobody.
+
+    A refused selection goes back to the dialog, which names the refused users
+    and offers to continue without them (see :func:`_bulk_page`).
+    """
     if request.form.get("mode") == "preview":
         return _bulk_page(request.form)
-    action = request.form.get("action", "")
-    if action not in service.BULK_ACTIONS:
-        abort(400)
-    emails = [e for e in request.form.getlist("email") if e][: _max_bulk()]
-    if not emails:
+    chosen = _bulk_selection(request.form)
+    if chosen is None:
         notice("error", "text", key="select-users")
         return redirect(url_for("sandbox.users"))
+    action, emails = chosen
     form = transfer_form(request.form)
     with_transfer = request.form.get("mode") == "transfer" and action != "deactivate"
     transfer = transfer_options(form, with_transfer)
-    query = {k: ("1" if v is True else v) for k, v in form.items() if v}
 
     def describe(report: BulkReport) -> dict[str, Any]:
         results = []
@@ -262,7 +383,9 @@ def bulk() -> str | BaseResponse:
             sid, action, emails, transfer, actor=actor
         ),
         done=url_for("sandbox.users"),
-        back_to=url_for("sandbox.confirm_bulk", action=action, email=emails, **query),
+        back_to=url_for(
+            "sandbox.confirm_bulk", action=action, email=emails, **_query(form)
+        ),
         describe=describe,
         signal_name=BULK_DONE_SIGNALS[action],
     )

@@ -137,16 +137,31 @@ def guide_state() -> dict[str, Any] | None:
     return state if isinstance(state, dict) and "key" in state else None
 
 
-def begin_guide(key: str) -> None:
-    """Follow the guide ``slug#section`` from its first step."""
-    session[SESSION_GUIDE] = {"key": key, "ticked": 0}
+def begin_guide(key: str, *, query: dict[str, str] | None = None) -> None:
+    """Follow the guide ``slug#section`` (or ``plan:<code>``) from its first step.
+
+    ``query``: the error-code page's answers a plan came from, to link back to it.
+    """
+    state: dict[str, Any] = {"key": key, "ticked": 0}
+    if query:
+        state["query"] = dict(query)
+    session[SESSION_GUIDE] = state
 
 
 def restart_guide() -> None:
     """Untick every step of the guide being followed, if any."""
     state = guide_state()
     if state is not None:
-        begin_guide(state["key"])
+        begin_guide(state["key"], query=plan_query())
+
+
+def plan_query() -> dict[str, str]:
+    """Return the answers the followed plan came from (empty: the typical plan)."""
+    state = guide_state()
+    query = state.get("query") if state is not None else None
+    if not isinstance(query, dict):
+        return {}
+    return {str(k): str(v) for k, v in query.items()}
 
 
 def end_guide() -> None:
@@ -174,14 +189,20 @@ def signal(
     *,
     kinds: Iterable[str] | None = None,
     change: dict[str, Any] | None = None,
-) -> None:
-    """Tick the guide's steps covered by a sandbox signal; remember the outcome."""
+) -> bool:
+    """Tick the guide's steps covered by a sandbox signal; remember the outcome.
+
+    Return whether this signal finished the procedure with ``change``: the guide
+    panel then says what changed, and nothing else should say it again.
+    A fix plan (``plan:<code>``) ignores signals: its steps are ticked from the
+    account itself.
+    """
     state = guide_state()
     if state is None:
-        return
+        return False
     found = guide_steps(state["key"], current_language())
     if found is None:
-        return
+        return False
     steps = found[1].step_kinds
     privileged = actor_of(account).role is not simulator.Role.MEMBER
     covered = set(guides.signal_kinds(name, privileged=privileged))
@@ -189,8 +210,17 @@ def signal(
         covered |= set(kinds)
     before = int(state.get("ticked", 0))
     ticked = guides.advance(steps, before, covered)
+    finished = False
     if ticked != before or (change and ticked == len(steps) and before < ticked):
         state = {**state, "ticked": ticked}
         if guides.is_complete(steps, ticked) and change is not None:
             state["result"] = change
+            finished = True
         session[SESSION_GUIDE] = state
+    return finished
+
+
+def following_plan() -> int | None:
+    """Return the code whose fix plan the visitor follows, or None."""
+    state = guide_state()
+    return guides.parse_plan(state["key"]) if state is not None else None

@@ -1,0 +1,103 @@
+"""``GET /api/v1/suggest?q=&lang=&limit=``: completions of what is being typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request, url_for
+from flask_babel import gettext as _
+
+from helpdesk.api.blueprint import bp
+from helpdesk.content import get_library
+from helpdesk.errors import api_error
+from helpdesk.i18n import negotiate_api_language
+from helpdesk.search.suggest import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    MAX_QUERY_CHARS,
+    Suggestion,
+    suggest,
+)
+from helpdesk.settings import LANGUAGES
+
+
+def _url(item: Suggestion) -> str:
+    """Return where a suggestion leads: a section, an article or a code's page."""
+    if item.kind == "error-code":
+        return url_for("errorcodes.code", lang_code=item.lang, code=item.code)
+    return url_for(
+        "pages.article", lang_code=item.lang, slug=item.slug, _anchor=item.section
+    )
+
+
+def suggestion_json(item: Suggestion) -> dict[str, Any]:
+    """Return the API's representation of one suggestion."""
+    body: dict[str, Any] = {
+        "slug": item.slug,
+        "section": item.section,
+        "lang": item.lang,
+        "title": item.title,
+        "article": item.article,
+        "url": _url(item),
+        "kind": item.kind,
+    }
+    if item.code is not None:
+        body["code"] = item.code
+    return body
+
+
+def _limit() -> int | None:
+    """Return ``?limit=`` in 1..MAX_LIMIT, the default if absent, else None."""
+    raw = request.args.get("limit")
+    if raw is None:
+        return DEFAULT_LIMIT
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        return None
+    return value if 1 <= value <= MAX_LIMIT else None
+
+
+@bp.get("/suggest")
+def suggest_sections() -> Any:
+    """Complete the text being typed; 400 with a localized message on bad input.
+
+    An empty ``q`` has no suggestions (a box that was just cleared); a missing
+    one is an error, like a ``q`` longer than anyone types into a search box.
+    """
+    requested = request.args.get("lang")
+    if requested is not None and requested not in LANGUAGES:
+        return api_error(
+            400,
+            _(
+                "Unknown language. Use one of: %(languages)s.",
+                languages=", ".join(LANGUAGES),
+            ),
+            code="invalid-lang",
+        )
+    query = request.args.get("q")
+    if query is None:
+        return api_error(400, _("Type something to search for."), code="missing-query")
+    if len(query) > MAX_QUERY_CHARS:
+        return api_error(
+            400,
+            _(
+                "The search text is too long: at most %(max)s characters.",
+                max=MAX_QUERY_CHARS,
+            ),
+            code="query-too-long",
+        )
+    limit = _limit()
+    if limit is None:
+        return api_error(
+            400,
+            _("The limit must be a whole number from 1 to %(max)s.", max=MAX_LIMIT),
+            code="invalid-limit",
+        )
+    lang = negotiate_api_language()
+    found = suggest(get_library(), query, lang, limit)
+    return {
+        "query": query,
+        "lang": lang,
+        "suggestions": [suggestion_json(item) for item in found],
+    }
