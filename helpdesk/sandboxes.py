@@ -94,3 +94,15 @@ def create_sandbox(
     """
     check_creation_rate()
     return sandboxes().create(scenario, account)
+
+
+def copy_shared_sandbox(token: str) -> Sandbox:
+    """Copy the sandbox shared under ``token`` for the current client.
+
+    The copy counts against the creation rate limit like any new sandbox.
+
+    :raise SandboxError: ``too-many-sandboxes``, ``unknown-share`` and
+        ``sandbox-too-large``.
+    """
+    check_creation_rate()
+    return sandboxes().copy_shared(token)

@@ -17,6 +17,8 @@ CONTENT_SECURITY_POLICY = (
 )
 #: Every sandbox API path starts with this (the collection itself has no slash).
 SANDBOX_API_PREFIX = "/api/v1/sandboxes"
+#: Shared sandboxes, read through their share token (helpdesk.api.sharing).
+SHARED_API_PREFIX = "/api/v1/shared"
 
 
 def is_sandbox_path(path: str) -> bool:
@@ -25,8 +27,9 @@ def is_sandbox_path(path: str) -> bool:
     Decided on the path, not the endpoint, so that a 404 or 405 under the
     sandbox (no endpoint matched) counts too.
     """
-    if path == SANDBOX_API_PREFIX or path.startswith(f"{SANDBOX_API_PREFIX}/"):
-        return True
+    for prefix in (SANDBOX_API_PREFIX, SHARED_API_PREFIX):
+        if path == prefix or path.startswith(f"{prefix}/"):
+            return True
     parts = path.split("/", 3)
     return len(parts) >= 3 and parts[1] in LANGUAGES and parts[2] == "sandbox"
 

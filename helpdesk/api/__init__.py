@@ -11,11 +11,19 @@ from flask import Flask
 
 # Each area's module adds its routes to ``bp`` when imported: all of them must be
 # imported here, before the blueprint is first registered.
-from helpdesk.api import articles, errors, origin, sandboxes, search, suggest
+from helpdesk.api import (
+    articles,
+    errors,
+    origin,
+    sandboxes,
+    search,
+    sharing,
+    suggest,
+)
 from helpdesk.api.blueprint import bp
 from helpdesk.api.sandbox_errors import init_blueprint
 
-AREAS = (articles, errors, origin, sandboxes, search, suggest)
+AREAS = (articles, errors, origin, sandboxes, search, sharing, suggest)
 init_blueprint(bp)
 
 

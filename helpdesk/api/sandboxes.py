@@ -57,8 +57,8 @@ from helpdesk.api.requests import (
 from helpdesk.api.sandbox_errors import bulk_result
 from helpdesk.sandbox import messages, service
 from helpdesk.sandbox.errors import rule_status as rule_status  # re-exported
+from helpdesk.sandboxes import copy_shared_sandbox, sandboxes
 from helpdesk.sandboxes import create_sandbox as create_new_sandbox
-from helpdesk.sandboxes import sandboxes
 from simulator import Event, ImportReport
 
 bp.url_value_preprocessor(refuse_invisible_path_emails)
@@ -106,11 +106,17 @@ def _import_report(report: ImportReport) -> dict[str, Any]:
 
 @bp.post("/sandboxes")
 def create_sandbox() -> tuple[dict[str, Any], int]:
-    """Create a sandbox from ``{"scenario": NAME}`` or ``{"account": ACCOUNT}``."""
-    body = json_body({"scenario": "str", "account": "object"})
-    if "scenario" in body and "account" in body:
-        raise unknown_field("account")
-    sandbox = create_new_sandbox(body.get("scenario"), body.get("account"))
+    """Create a sandbox from ``{"scenario": NAME}``, ``{"account": ACCOUNT}`` or
+    ``{"copy_of": TOKEN}`` (a copy of a shared sandbox; unknown token: 404).
+    """
+    body = json_body({"scenario": "str", "account": "object", "copy_of": "str"})
+    given = [key for key in ("scenario", "account", "copy_of") if key in body]
+    if len(given) > 1:
+        raise unknown_field(given[1])
+    if "copy_of" in body:
+        sandbox = copy_shared_sandbox(body["copy_of"])
+    else:
+        sandbox = create_new_sandbox(body.get("scenario"), body.get("account"))
     return {"id": sandbox.id, "account": service.snapshot(sandbox.account)}, 201
 
 
@@ -316,4 +322,11 @@ def events(sandbox_id: str) -> dict[str, Any]:
 def reset(sandbox_id: str) -> dict[str, Any]:
     """Put the sandbox back to the state it was created with."""
     sandbox = sandboxes().reset(sandbox_id)
+    return {"id": sandbox.id, "account": service.snapshot(sandbox.account)}
+
+
+@bp.post("/sandboxes/<sandbox_id>/reset/undo")
+def undo_reset(sandbox_id: str) -> dict[str, Any]:
+    """Bring back the state the last reset replaced (409 ``nothing-to-undo``)."""
+    sandbox = sandboxes().undo_reset(sandbox_id)
     return {"id": sandbox.id, "account": service.snapshot(sandbox.account)}

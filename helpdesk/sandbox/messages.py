@@ -532,6 +532,29 @@ ERROR_MESSAGES: dict[str, Wording] = {
     "unknown-sandbox": lambda p: _(
         "This sandbox does not exist or has expired. Start a new one."
     ),
+    "unknown-share": lambda p: _(
+        "This share link does not exist, has been revoked or its sandbox has "
+        "expired. Ask for a new link."
+    ),
+    "nothing-to-undo": lambda p: _(
+        "There is no reset to undo: the sandbox has changed since, or was not reset."
+    ),
+    "account-file-empty": lambda p: _("Paste account JSON or choose a .json file."),
+    "account-file-too-large": lambda p: _(
+        "The account JSON is too large: at most %(size)s KiB.",
+        size=_count(p, "max_bytes") // 1024,
+    ),
+    "account-file-encoding": lambda p: _(
+        "The file is not UTF-8 text. Save the account JSON as UTF-8 and try again."
+    ),
+    "account-file-syntax": lambda p: _(
+        "This is not valid JSON: the mistake is at line %(line)s, column %(column)s.",
+        line=p.get("line", "?"),
+        column=p.get("column", "?"),
+    ),
+    "account-file-not-object": lambda p: _(
+        'The account JSON must be one object: {"users": [...], ...}.'
+    ),
     "unknown-code": lambda p: _(
         "The sandbox cannot diagnose error code %(code)s.", code=p.get("code", "?")
     ),

@@ -179,6 +179,20 @@ NOTICE_TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "reset": lambda p: _("The sandbox is back to how it started."),
     "new": lambda p: _("A new sandbox was created."),
+    "reset-undone": lambda p: _("The reset was undone: the sandbox is as it was."),
+    "new-account": lambda p: _("A new sandbox was created from the account JSON."),
+    "shared": lambda p: _(
+        "Anyone with the link below can now see this sandbox, read-only."
+    ),
+    "share-revoked": lambda p: _(
+        "The share link was revoked: it no longer opens this sandbox."
+    ),
+    "copied": lambda p: _(
+        "The shared sandbox was copied: this sandbox is your own to change."
+    ),
+    "guide-current": lambda p: _(
+        "The procedure runs on your current account. Follow the steps on the right."
+    ),
     "accepted": lambda p: _(
         "The invitation was accepted: you have joined the other account."
     ),

@@ -4,7 +4,9 @@ Each sandbox is one hash, ``<prefix>sb:<id>``, holding the current and initial
 account JSON, its ``version``, its size and its times; Redis expires it after the
 TTL, refreshed on every use. Beside them: ``<prefix>lru``, a sorted set of ids by
 last use (for the count and byte budgets and for purges), ``<prefix>sizes``, a
-hash of each sandbox's bytes, and ``<prefix>bytes``, their total.
+hash of each sandbox's bytes, and ``<prefix>bytes``, their total. A shared
+sandbox's hash holds its token (``share``) and ``<prefix>share:<token>`` names
+the sandbox; that key expires with the sandbox's hash and is deleted with it.
 
 Every change runs in one Lua script, so it is atomic without ``WATCH``: a commit
 checks the version and writes in one step (compare-and-swap); creating evicts
@@ -36,13 +38,17 @@ from helpdesk.sandbox.store import (
     StoreLimits,
     dumps,
     new_id,
+    new_share_token,
     valid_id,
+    valid_share_token,
 )
 
 # Forget one sandbox: its hash, its place in the LRU set and its bytes.
 _FORGET = """
 local function forget(prefix, id)
   local size = tonumber(redis.call('HGET', prefix .. 'sizes', id) or '0')
+  local token = redis.call('HGET', prefix .. 'sb:' .. id, 'share')
+  if token then redis.call('DEL', prefix .. 'share:' .. token) end
   redis.call('DEL', prefix .. 'sb:' .. id)
   redis.call('ZREM', prefix .. 'lru', id)
   redis.call('HDEL', prefix .. 'sizes', id)
@@ -113,6 +119,8 @@ local old = tonumber(redis.call('HGET', prefix .. 'sizes', id) or '0')
 redis.call('HSET', key, 'account', account, 'version', current[1] + 1,
   'last_used', ARGV[5])
 redis.call('PEXPIRE', key, ARGV[7])
+local token = redis.call('HGET', key, 'share')
+if token then redis.call('PEXPIRE', prefix .. 'share:' .. token, ARGV[7]) end
 redis.call('ZADD', prefix .. 'lru', ARGV[5], id)
 redis.call('HSET', prefix .. 'sizes', id, size)
 redis.call('INCRBY', prefix .. 'bytes', size - old)
@@ -148,6 +156,33 @@ if redis.call('EXISTS', key) == 0 then return 0 end
 redis.call('HSET', key, 'last_used', ARGV[3])
 redis.call('PEXPIRE', key, ARGV[4])
 redis.call('ZADD', ARGV[1] .. 'lru', ARGV[3], ARGV[2])
+local token = redis.call('HGET', key, 'share')
+if token then redis.call('PEXPIRE', ARGV[1] .. 'share:' .. token, ARGV[4]) end
+return 1
+"""
+
+# ARGV: prefix, id, new token, cutoff -> the sandbox's token, or false if not live
+_SHARE = """
+local prefix, id = ARGV[1], ARGV[2]
+local key = prefix .. 'sb:' .. id
+local last_used = redis.call('HGET', key, 'last_used')
+if not last_used or tonumber(last_used) < tonumber(ARGV[4]) then return false end
+local token = redis.call('HGET', key, 'share')
+if token then return token end
+local ttl = redis.call('PTTL', key)
+if ttl <= 0 then return false end
+redis.call('HSET', key, 'share', ARGV[3])
+redis.call('SET', prefix .. 'share:' .. ARGV[3], id, 'PX', ttl)
+return ARGV[3]
+"""
+
+# ARGV: prefix, id -> 1 if a token was revoked
+_REVOKE = """
+local key = ARGV[1] .. 'sb:' .. ARGV[2]
+local token = redis.call('HGET', key, 'share')
+if not token then return 0 end
+redis.call('HDEL', key, 'share')
+redis.call('DEL', ARGV[1] .. 'share:' .. token)
 return 1
 """
 
@@ -176,6 +211,8 @@ class RedisSandboxStore:
         self._purge = client.register_script(_PURGE)
         self._claim = client.register_script(_CLAIM)
         self._release = client.register_script(_RELEASE)
+        self._share = client.register_script(_SHARE)
+        self._revoke = client.register_script(_REVOKE)
 
     @classmethod
     def from_url(
@@ -316,6 +353,46 @@ class RedisSandboxStore:
         """Give the claim back (only the holder's ``token`` can)."""
         with self._redis():
             self._release(args=[self.prefix, sandbox_id, token])
+
+    def share(self, sandbox_id: str) -> str | None:
+        """Return the sandbox's share token, making one if it has none."""
+        if not valid_id(sandbox_id):
+            return None
+        with self._redis():
+            token = self._share(
+                args=[
+                    self.prefix,
+                    sandbox_id,
+                    new_share_token(),
+                    repr(self._cutoff(self.clock())),
+                ]
+            )
+        return None if token is None else token.decode("ascii")
+
+    def revoke_share(self, sandbox_id: str) -> bool:
+        """Forget the sandbox's share token; return whether it had one."""
+        if not valid_id(sandbox_id):
+            return False
+        with self._redis():
+            return bool(self._revoke(args=[self.prefix, sandbox_id]))
+
+    def shared(self, token: str) -> str | None:
+        """Return the id of the live sandbox shared under ``token``, or ``None``."""
+        if not valid_share_token(token):
+            return None
+        with self._redis():
+            found = self.client.get(f"{self.prefix}share:{token}")
+            if found is None:
+                return None
+            sandbox_id = found.decode("ascii")
+            held, last_used = self.client.hmget(
+                self._key(sandbox_id), ["share", "last_used"]
+            )
+        if held is None or held.decode("ascii") != token or last_used is None:
+            return None
+        if float(last_used) < self._cutoff(self.clock()):
+            return None
+        return sandbox_id
 
     def purge_expired(self) -> int:
         """Delete every sandbox idle for longer than the TTL; return how many."""

@@ -11,6 +11,16 @@ When the simulator refuses (:class:`simulator.RuleViolation`) only the refusal i
 added to the event log and committed, then the refusal is raised as a
 :class:`~helpdesk.sandbox.errors.SandboxError`: the account is otherwise
 unchanged. Any other error (unknown user, bad input) commits nothing.
+
+A reset can be undone once: the sandbox's stored JSON then carries the state
+before the reset under :data:`UNDO_KEY`, and every other commit writes the
+account without it, so the undo lasts until the next change. Both states are
+each within the account size limit (the store counts both).
+
+A sandbox can be shared read-only through a token of its own (never its id,
+see :mod:`helpdesk.sandbox.store`): :meth:`SandboxService.shared` shows it with
+``id`` ``None`` and :meth:`SandboxService.copy_shared` makes a visitor a sandbox
+of their own from it.
 """
 
 from __future__ import annotations
@@ -22,7 +32,7 @@ import random
 import secrets
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
@@ -74,6 +84,8 @@ STATUS_ACTIONS = ("deactivate", "activate")
 REMOVAL_ACTIONS = ("disassociate", "delete")
 BULK_ACTIONS = ("deactivate", "disassociate", "delete")
 USER_STATUSES = tuple(s.value for s in Status)
+#: Where a sandbox just reset keeps the state before the reset (see the module doc).
+UNDO_KEY = "undo"
 
 
 class _Keep:
@@ -117,14 +129,34 @@ class Sandbox:
     account: Account
     created: dt.datetime
     last_used: dt.datetime
+    can_undo: bool = False
+
+    @property
+    def changes(self) -> int:
+        """Return how many events the log holds: the work a replacement loses."""
+        return len(self.account.events)
+
+
+@dataclass(frozen=True)
+class SharedSandbox:
+    """A sandbox shown through its share token: never its id, never a change."""
+
+    sandbox: Sandbox
+    diagnosis: Diagnosis
+
+
+def _state(record: SandboxRecord) -> dict[str, Any]:
+    """Return the stored account JSON without the state kept for an undo."""
+    return {k: v for k, v in record.account.items() if k != UNDO_KEY}
 
 
 def _sandbox(record: SandboxRecord, *, events: bool = True) -> Sandbox:
     return Sandbox(
         record.id,
-        load_state(record.account, events=events),
+        load_state(_state(record), events=events),
         dt.datetime.fromtimestamp(record.created, dt.UTC),
         dt.datetime.fromtimestamp(record.last_used, dt.UTC),
+        can_undo=isinstance(record.account.get(UNDO_KEY), dict),
     )
 
 
@@ -324,7 +356,7 @@ class SandboxService:
         """
 
         def compute(record: SandboxRecord) -> tuple[dict[str, Any], T | SandboxError]:
-            data = record.account
+            data = _state(record)
             account = load_state(data, events=False)
             acting = _acting(account, actor)
             try:
@@ -406,7 +438,7 @@ class SandboxService:
         record = self._record(sandbox_id)
         plan, total = _initial_plan(record.initial_text, code)
         if current is None:
-            current = load_state(record.account, events=False)
+            current = load_state(_state(record), events=False)
         return guide.track(plan, total, current, code)
 
     def list_users(
@@ -419,13 +451,98 @@ class SandboxService:
         return [u for u in users if status is None or u["status"] == status]
 
     def reset(self, sandbox_id: str) -> Sandbox:
-        """Put the sandbox back to the account it was created with."""
+        """Put the sandbox back to the account it was created with.
+
+        The state before the reset is kept until the next change
+        (:meth:`undo_reset`).
+        """
 
         def back_to_initial(record: SandboxRecord) -> tuple[dict[str, Any], None]:
-            return record.initial, None
+            return {**record.initial, UNDO_KEY: _state(record)}, None
 
         self._update(sandbox_id, back_to_initial)
         return self.get(sandbox_id)
+
+    def undo_reset(self, sandbox_id: str) -> Sandbox:
+        """Bring back the state the last reset replaced.
+
+        :raise SandboxError: ``nothing-to-undo`` (409) when the sandbox was not
+            reset, or changed since.
+        """
+
+        def back_to_previous(record: SandboxRecord) -> tuple[dict[str, Any], None]:
+            previous = record.account.get(UNDO_KEY)
+            if not isinstance(previous, dict):
+                raise SandboxError("nothing-to-undo", 409)
+            return previous, None
+
+        self._update(sandbox_id, back_to_previous)
+        return self.get(sandbox_id)
+
+    def export(self, sandbox_id: str) -> dict[str, Any]:
+        """Return the account JSON of the sandbox as it is now.
+
+        It is what ``create(account=...)`` (and ``POST /api/v1/sandboxes``)
+        accepts: the event log is history, not account, and is left out.
+        """
+        return snapshot(self.get(sandbox_id, events=False).account)
+
+    # --- sharing -------------------------------------------------------------------
+
+    def share(self, sandbox_id: str) -> str:
+        """Return the sandbox's share token (the same one until it is revoked).
+
+        :raise SandboxError: ``unknown-sandbox``.
+        """
+        token = self.store.share(sandbox_id)
+        if token is None:
+            raise errors.not_found("sandbox")
+        return token
+
+    def revoke_share(self, sandbox_id: str) -> bool:
+        """Revoke the sandbox's share token; return whether it had one.
+
+        :raise SandboxError: ``unknown-sandbox``.
+        """
+        self._record(sandbox_id)
+        return self.store.revoke_share(sandbox_id)
+
+    def is_shared(self, sandbox_id: str, token: str) -> bool:
+        """Return whether ``token`` is the live share token of the sandbox."""
+        return self.store.shared(token) == sandbox_id
+
+    def _shared_record(self, token: str) -> SandboxRecord:
+        sandbox_id = self.store.shared(token)
+        record = None if sandbox_id is None else self.store.get(sandbox_id)
+        if record is None:
+            raise errors.not_found("share")
+        return record
+
+    def shared(self, token: str) -> SharedSandbox:
+        """Return the sandbox shared under ``token`` and its diagnosis of 1009.
+
+        The sandbox is shown read-only: its ``id`` is ``None``.
+
+        :raise SandboxError: ``unknown-share`` (404) for an unknown, revoked or
+            expired token.
+        """
+        found = _sandbox(self._shared_record(token))
+        sandbox = replace(found, id=None, can_undo=False)
+        return SharedSandbox(sandbox, _diagnosis(sandbox.account, 1009))
+
+    def copy_shared(self, token: str) -> Sandbox:
+        """Create a new sandbox holding the shared one's account and event log.
+
+        The copy starts (and resets to) the shared account as it is now.
+
+        :raise SandboxError: ``unknown-share``, ``sandbox-too-large``.
+        """
+        state = _state(self._shared_record(token))
+        data = {**self._checked(load_state(state, events=False)), "events": []}
+        sandbox_id = self.store.create(
+            data, {**data, "events": state.get("events", [])}
+        )
+        return _sandbox(self._record(sandbox_id))
 
     def events(self, sandbox_id: str) -> list[Event]:
         """Return the event log, oldest first."""
@@ -677,13 +794,16 @@ class SandboxService:
         :raise SandboxError: ``unknown-code`` for a code the simulator does not
             know.
         """
-        account = self.get(sandbox_id, events=False).account
-        try:
-            return simulator.diagnose(account, code)
-        except ValueError as error:
-            raise SandboxError(
-                "unknown-code", 404, params={"code": code}, field="code"
-            ) from error
+        return _diagnosis(self.get(sandbox_id, events=False).account, code)
+
+
+def _diagnosis(account: Account, code: int) -> Diagnosis:
+    try:
+        return simulator.diagnose(account, code)
+    except ValueError as error:
+        raise SandboxError(
+            "unknown-code", 404, params={"code": code}, field="code"
+        ) from error
 
 
 def _flag(value: Any) -> str:

@@ -7,6 +7,14 @@ increments. Writers read a record, compute the new account outside any lock and
 (optimistic concurrency), so a slow operation on one sandbox never blocks another
 and no update is lost.
 
+A sandbox can also be *shared*: :meth:`SandboxStore.share` gives it a share
+token (``secrets.token_urlsafe(32)``: 256 bits, unrelated to the id) that
+:meth:`SandboxStore.shared` resolves to the sandbox for a read-only view. A
+sandbox has at most one live token: sharing it again returns the same one (a
+link already handed out keeps working), :meth:`SandboxStore.revoke_share` kills
+it, and it dies with the sandbox (expiry, purge, eviction). A later share after
+a revoke makes a new token.
+
 The id is an unguessable capability (``secrets.token_urlsafe(24)``: 192 bits),
 checked against :data:`SANDBOX_ID` before any query. Sandboxes idle for longer
 than the TTL are invisible and are purged when new ones are created (and by
@@ -37,6 +45,8 @@ from helpdesk.sandbox.errors import store_busy
 
 #: The form of every id :func:`new_id` makes: 24 random bytes, URL-safe base64.
 SANDBOX_ID = re.compile(r"[A-Za-z0-9_-]{32}")
+#: The form of every share token :func:`new_share_token` makes: 32 random bytes.
+SHARE_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 #: A read touches ``last_used`` only when it is older than this, to spare writes.
 TOUCH_INTERVAL_SECONDS = 60.0
 #: What a client is told to wait when the store is busy or unreachable.
@@ -107,6 +117,21 @@ class SandboxStore(Protocol):
         """Give the claim back (only the holder's ``token`` can)."""
         ...
 
+    def share(self, sandbox_id: str) -> str | None:
+        """Return the sandbox's share token, making one if it has none.
+
+        ``None`` when the sandbox is not live.
+        """
+        ...
+
+    def revoke_share(self, sandbox_id: str) -> bool:
+        """Forget the sandbox's share token; return whether it had a live one."""
+        ...
+
+    def shared(self, token: str) -> str | None:
+        """Return the id of the live sandbox shared under ``token``, or ``None``."""
+        ...
+
     def purge_expired(self) -> int:
         """Delete every expired sandbox; return how many."""
         ...
@@ -131,6 +156,16 @@ class SandboxStore(Protocol):
 def new_id() -> str:
     """Return a fresh sandbox id (192 random bits)."""
     return secrets.token_urlsafe(24)
+
+
+def new_share_token() -> str:
+    """Return a fresh share token (256 random bits, longer than any sandbox id)."""
+    return secrets.token_urlsafe(32)
+
+
+def valid_share_token(token: object) -> bool:
+    """Return whether ``token`` has the form of a share token."""
+    return isinstance(token, str) and SHARE_TOKEN.fullmatch(token) is not None
 
 
 def valid_id(sandbox_id: object) -> bool:
@@ -169,12 +204,20 @@ CREATE TABLE IF NOT EXISTS sandboxes (
     last_used REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sandboxes_last_used ON sandboxes (last_used);
+CREATE TABLE IF NOT EXISTS sandbox_shares (
+    id TEXT PRIMARY KEY,
+    token TEXT NOT NULL UNIQUE
+);
 CREATE TABLE IF NOT EXISTS sandbox_claims (
     id TEXT PRIMARY KEY,
     token TEXT NOT NULL,
     until REAL NOT NULL
 );
 """
+# Share tokens of sandboxes that are gone (expired, purged, evicted).
+_FORGET_ORPHAN_SHARES = (
+    "DELETE FROM sandbox_shares WHERE id NOT IN (SELECT id FROM sandboxes)"
+)
 _COLUMNS = {"id", "initial", "account", "version", "size", "created", "last_used"}
 
 
@@ -281,6 +324,8 @@ class SQLiteSandboxStore:
                 "VALUES (?, ?, ?, 1, ?, ?, ?)",
                 (sandbox_id, initial_text, account_text, size, now, now),
             )
+            if evicted:
+                conn.execute(_FORGET_ORPHAN_SHARES)
         if evicted:
             self._reclaim()
         return sandbox_id
@@ -365,6 +410,47 @@ class SQLiteSandboxStore:
                 (sandbox_id, token),
             )
 
+    def share(self, sandbox_id: str) -> str | None:
+        """Return the sandbox's share token, making one if it has none."""
+        if not valid_id(sandbox_id):
+            return None
+        with self._db() as conn:
+            cutoff = self._cutoff(self.clock())
+            conn.execute(
+                "INSERT INTO sandbox_shares (id, token) SELECT ?, ? WHERE EXISTS "
+                "(SELECT 1 FROM sandboxes WHERE id = ? AND last_used >= ?) "
+                "ON CONFLICT (id) DO NOTHING",
+                (sandbox_id, new_share_token(), sandbox_id, cutoff),
+            )
+            row = conn.execute(
+                "SELECT s.token FROM sandbox_shares s JOIN sandboxes b "
+                "ON b.id = s.id WHERE s.id = ? AND b.last_used >= ?",
+                (sandbox_id, cutoff),
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def revoke_share(self, sandbox_id: str) -> bool:
+        """Forget the sandbox's share token; return whether it had one."""
+        if not valid_id(sandbox_id):
+            return False
+        with self._db() as conn:
+            cursor = conn.execute(
+                "DELETE FROM sandbox_shares WHERE id = ?", (sandbox_id,)
+            )
+            return cursor.rowcount > 0
+
+    def shared(self, token: str) -> str | None:
+        """Return the id of the live sandbox shared under ``token``, or ``None``."""
+        if not valid_share_token(token):
+            return None
+        with self._db() as conn:
+            row = conn.execute(
+                "SELECT s.id FROM sandbox_shares s JOIN sandboxes b ON b.id = s.id "
+                "WHERE s.token = ? AND b.last_used >= ?",
+                (token, self._cutoff(self.clock())),
+            ).fetchone()
+        return None if row is None else str(row[0])
+
     def purge_expired(self) -> int:
         """Delete every sandbox idle for longer than the TTL; return how many."""
         with self._db() as conn:
@@ -374,6 +460,7 @@ class SQLiteSandboxStore:
             )
             removed = cursor.rowcount
             conn.execute("DELETE FROM sandbox_claims WHERE until < ?", (now,))
+            conn.execute(_FORGET_ORPHAN_SHARES)
         if removed:
             self._reclaim()
         return removed
@@ -423,6 +510,11 @@ class MemorySandboxStore:
         self._lock = threading.Lock()
         self._rows: dict[str, tuple[str, str, int, float, float]] = {}
         self._claims: dict[str, tuple[str, float]] = {}
+        self._shares: dict[str, str] = {}  # sandbox id -> its share token
+
+    def _forget_orphan_shares(self) -> None:
+        for gone in [i for i in self._shares if i not in self._rows]:
+            del self._shares[gone]
 
     def _live(self, sandbox_id: str, now: float) -> bool:
         row = self._rows.get(sandbox_id)
@@ -452,6 +544,7 @@ class MemorySandboxStore:
                 total -= self._size(old)
                 del self._rows[old]
             self._rows[sandbox_id] = (initial_text, account_text, 1, now, now)
+            self._forget_orphan_shares()
         return sandbox_id
 
     def get(self, sandbox_id: str) -> SandboxRecord | None:
@@ -514,6 +607,29 @@ class MemorySandboxStore:
             if self._claims.get(sandbox_id, ("", 0.0))[0] == token:
                 del self._claims[sandbox_id]
 
+    def share(self, sandbox_id: str) -> str | None:
+        """Return the sandbox's share token, making one if it has none."""
+        with self._lock:
+            if not valid_id(sandbox_id) or not self._live(sandbox_id, self.clock()):
+                return None
+            return self._shares.setdefault(sandbox_id, new_share_token())
+
+    def revoke_share(self, sandbox_id: str) -> bool:
+        """Forget the sandbox's share token; return whether it had one."""
+        with self._lock:
+            return self._shares.pop(sandbox_id, None) is not None
+
+    def shared(self, token: str) -> str | None:
+        """Return the id of the live sandbox shared under ``token``, or ``None``."""
+        if not valid_share_token(token):
+            return None
+        with self._lock:
+            now = self.clock()
+            for sandbox_id, held in self._shares.items():
+                if secrets.compare_digest(held, token):
+                    return sandbox_id if self._live(sandbox_id, now) else None
+        return None
+
     def purge_expired(self) -> int:
         """Delete every sandbox idle for longer than the TTL; return how many."""
         with self._lock:
@@ -523,6 +639,7 @@ class MemorySandboxStore:
             expired = [i for i in self._rows if not self._live(i, now)]
             for sandbox_id in expired:
                 del self._rows[sandbox_id]
+            self._forget_orphan_shares()
         return len(expired)
 
     def count(self) -> int:

@@ -15,6 +15,7 @@ from helpdesk.sandbox.errors import SandboxError
 from helpdesk.sandbox.guide import plan_key
 from helpdesk.sandboxes import create_sandbox
 from helpdesk.views.sandbox.actions import sandbox_error
+from helpdesk.views.sandbox.replace import confirm_first
 from helpdesk.views.sandbox.state import SESSION_ID, begin_guide, forget_actor
 
 bp = localized_blueprint("errorcodes", __name__)
@@ -70,8 +71,11 @@ def reproduce(code: str) -> Page | tuple[str, int, dict[str, str]]:
     :raise 404: the code is unknown or cannot be simulated.
     :raise 400: the answers cannot describe an account.
     A refusal to create it (too many sandboxes, a busy store) is shown as the
-    sandbox UI shows it.
+    sandbox UI shows it. A visitor whose own sandbox has changes is asked first.
     """
+    ask = confirm_first("error", code=code)
+    if ask is not None:
+        return ask
     try:
         made = service.reproduce(code, request.form, _create_sandbox)
     except service.UnknownCode:

@@ -123,7 +123,7 @@ def test_every_sandbox_page_is_no_store(client: FlaskClient, lang: str) -> None:
         client.get(f"/{lang}/sandbox/users/nobody@acme.example/deactivate"),  # 404
         client.get(f"/{lang}/sandbox/no-such-page"),  # 404, no endpoint matched
         client.post(f"/{lang}/sandbox/reset"),  # a redirect
-        client.get(f"/{lang}/sandbox/reset"),  # 405
+        client.get(f"/{lang}/sandbox/reset/undo"),  # 405
         client.get(f"/{lang}/sandbox/", headers={"Host": "evil.example"}),  # 400
     ]
     statuses = [r.status_code for r in responses]
@@ -140,12 +140,13 @@ def test_every_sandbox_api_answer_is_no_store(client: FlaskClient) -> None:
         client.get(f"{API}/{sid}/imports/sample.csv?action=delete"),
         client.post(f"{API}/{sid}/invitation/accept", headers=XHR),  # 409
         client.get(f"{API}/{'B' * 32}"),  # 404 unknown sandbox
+        client.get(f"/api/v1/shared/{'B' * 43}"),  # 404 unknown share token
         client.post(f"{API}/{sid}/reset"),  # 403 cross-site-request
         client.get(f"{API}/{sid}/no-such-thing"),  # 404, no endpoint matched
         client.post(API, data="{", content_type="application/json"),  # 400
     ]
     statuses = [r.status_code for r in responses]
-    assert statuses == [201, 200, 200, 409, 404, 403, 404, 400]
+    assert statuses == [201, 200, 200, 409, 404, 404, 403, 404, 400]
     for response in responses:
         assert response.headers["Cache-Control"] == "no-store", response.request.path
 

@@ -25,7 +25,10 @@ from helpdesk.views.sandbox import (
     imports,
     overview,
     removal,
+    replace,
     rooms,
+    shared,
+    tools,
     users,
 )
 from helpdesk.views.sandbox.blueprint import bp
@@ -45,6 +48,9 @@ __all__ = [
     "init_app",
     "overview",
     "removal",
+    "replace",
     "rooms",
+    "shared",
+    "tools",
     "users",
 ]

@@ -14,6 +14,7 @@ from helpdesk.sandbox import guide as guides
 from helpdesk.views.sandbox.blueprint import bp
 from helpdesk.views.sandbox.frame import back
 from helpdesk.views.sandbox.plan import success_screen
+from helpdesk.views.sandbox.replace import confirm_first
 from helpdesk.views.sandbox.state import (
     begin_guide,
     end_guide,
@@ -54,6 +55,15 @@ def start_guide() -> BaseResponse:
     if found is None or ref is None:
         notice("error", "text", key="guide-unknown")
         return redirect(url_for("sandbox.index"))
+    if request.form.get("keep") == "yes":
+        # Run the guide on the visitor's own account instead of a fresh one.
+        begin_guide(ref.key)
+        notice("info", "text", key="guide-current")
+        signal("portal", load_sandbox().account)
+        return redirect(url_for("sandbox.index"))
+    ask = confirm_first("guide")
+    if ask is not None:
+        return ask
     sandbox = new_sandbox(guides.scenario_for(ref))
     begin_guide(ref.key)
     notice("info", "text", key="guide-started")

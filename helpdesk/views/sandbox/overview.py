@@ -15,6 +15,7 @@ from helpdesk.views.sandbox.actions import perform
 from helpdesk.views.sandbox.blueprint import bp
 from helpdesk.views.sandbox.frame import back, back_url, get_user, parse_int, render
 from helpdesk.views.sandbox.guide import guide_prompt
+from helpdesk.views.sandbox.replace import confirm_first
 from helpdesk.views.sandbox.state import (
     act_as,
     following_plan,
@@ -45,6 +46,7 @@ def index() -> str | BaseResponse:
         section="home",
         recent=recent,
         assigned=sandbox.account.assigned(),
+        can_undo=sandbox.can_undo,
     )
 
 
@@ -54,6 +56,9 @@ def new() -> BaseResponse:
     scenario = request.form.get("scenario", "")
     if scenario not in simulator.SCENARIOS:
         abort(400)
+    ask = confirm_first("scenario")
+    if ask is not None:
+        return ask
     new_sandbox(scenario)
     notice("success", "text", key="new")
     return redirect(url_for("sandbox.index"))
@@ -61,8 +66,10 @@ def new() -> BaseResponse:
 
 @bp.post("/reset")
 def reset() -> BaseResponse:
-    """Put the sandbox back to how it was created."""
+    """Put the sandbox back to how it was created, once confirmed (undoable)."""
     page = url_for("sandbox.index")
+    if request.form.get("confirm") != "yes":
+        return redirect(url_for("sandbox.confirm_reset"))
 
     def done(_: object) -> str:
         forget_actor()

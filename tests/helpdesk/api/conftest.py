@@ -11,6 +11,7 @@ EVERY_STORE = {
     "test_sandboxes_csv",
     "test_sandboxes_plan",
     "test_sandboxes_rules",
+    "test_sharing",
 }
 
 

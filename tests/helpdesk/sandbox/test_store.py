@@ -20,11 +20,13 @@ from helpdesk.sandbox.errors import SandboxError
 from helpdesk.sandbox.redis_store import RedisSandboxStore
 from helpdesk.sandbox.store import (
     SANDBOX_ID,
+    SHARE_TOKEN,
     MemorySandboxStore,
     SandboxStore,
     SQLiteSandboxStore,
     StoreLimits,
     new_id,
+    new_share_token,
     valid_id,
 )
 from helpdesk.sandboxes import store as app_store
@@ -388,3 +390,113 @@ def test_the_app_store_uses_the_configured_limits(
         store = app_store()
         assert isinstance(store, SQLiteSandboxStore)
         assert store.limits == StoreLimits(60, 5, 12345)
+
+
+# --- share tokens -------------------------------------------------------------------
+
+
+def test_share_tokens_are_urlsafe_256_bits_and_never_look_like_ids() -> None:
+    tokens = {new_share_token() for _ in range(1000)}
+    assert len(tokens) == 1000
+    for token in tokens:
+        assert SHARE_TOKEN.fullmatch(token)
+        assert not valid_id(token)
+        assert len(token) * 6 >= 128
+
+
+def test_a_shared_sandbox_is_found_by_its_token(store: SandboxStore) -> None:
+    sandbox_id = store.create(account(), account())
+    other = store.create(account(), account())
+    token = store.share(sandbox_id)
+    assert token is not None and SHARE_TOKEN.fullmatch(token)
+    assert token != sandbox_id
+    assert store.shared(token) == sandbox_id
+    assert store.shared(new_share_token()) is None
+    assert store.share(other) != token
+
+
+def test_sharing_again_returns_the_same_token(store: SandboxStore) -> None:
+    sandbox_id = store.create(account(), account())
+    token = store.share(sandbox_id)
+    assert store.share(sandbox_id) == token
+    store.commit(sandbox_id, account(1), 1)
+    assert store.share(sandbox_id) == token
+    assert store.shared(token) == sandbox_id
+
+
+def test_a_revoked_token_is_dead_and_a_new_share_makes_another(
+    store: SandboxStore,
+) -> None:
+    sandbox_id = store.create(account(), account())
+    token = store.share(sandbox_id)
+    assert token is not None
+    assert store.revoke_share(sandbox_id) is True
+    assert store.shared(token) is None
+    assert store.revoke_share(sandbox_id) is False
+    again = store.share(sandbox_id)
+    assert again is not None and again != token
+    assert store.shared(token) is None
+    assert store.shared(again) == sandbox_id
+
+
+def test_an_unknown_or_expired_sandbox_cannot_be_shared(
+    store: SandboxStore, clock: Clock
+) -> None:
+    assert store.share(new_id()) is None
+    assert store.share("not an id") is None
+    assert store.revoke_share("not an id") is False
+    sandbox_id = store.create(account(), account())
+    clock.now += 7200
+    assert store.share(sandbox_id) is None
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "x" * 42, "x" * 44, "a" * 42 + "!", "' OR 1=1 --" + "a" * 32]
+)
+def test_malformed_tokens_are_never_found(store: SandboxStore, bad: str) -> None:
+    store.share(store.create(account(), account()))
+    assert store.shared(bad) is None
+
+
+def test_a_token_dies_when_its_sandbox_expires(
+    store: SandboxStore, clock: Clock
+) -> None:
+    sandbox_id = store.create(account(), account())
+    token = store.share(sandbox_id)
+    assert token is not None
+    clock.now += 3000
+    assert store.shared(token) == sandbox_id
+    clock.now += 3000
+    assert store.shared(token) is None
+    store.purge_expired()
+    assert store.shared(token) is None
+
+
+def test_a_token_dies_when_its_sandbox_is_evicted(
+    make_store: Callable[..., SandboxStore], clock: Clock
+) -> None:
+    store = make_store(max_count=2)
+    first = store.create(account(), account())
+    token = store.share(first)
+    assert token is not None
+    clock.now += 10
+    store.create(account(), account())
+    clock.now += 10
+    store.create(account(), account())
+    assert store.get(first) is None
+    assert store.shared(token) is None
+
+
+def test_stores_sharing_one_database_resolve_each_others_tokens(
+    make_store: Callable[..., SandboxStore],
+) -> None:
+    one, two = make_store(), make_store()
+    sandbox_id = one.create(account(), account())
+    token = one.share(sandbox_id)
+    assert token is not None
+    if isinstance(one, MemorySandboxStore):
+        pytest.skip("each memory store is a database of its own")
+    assert two.shared(token) == sandbox_id
+    assert two.share(sandbox_id) == token
+    assert two.revoke_share(sandbox_id)
+    assert one.shared(token) is None

@@ -135,9 +135,12 @@ def test_form_posts_work_in_every_language(
 def test_reset_and_new_scenario(app: Flask, client: FlaskClient) -> None:
     start(client)
     client.post("/en/sandbox/rooms/room-1/delete")
-    client.post("/en/sandbox/reset")
+    asked = client.post("/en/sandbox/reset")
+    assert asked.headers["Location"].endswith("/en/sandbox/reset")
+    assert len(sandbox_account(app, client).rooms) == 0  # not without confirming
+    client.post("/en/sandbox/reset", data={"confirm": "yes"})
     assert len(sandbox_account(app, client).rooms) == 1
-    client.post("/en/sandbox/new", data={"scenario": "clean"})
+    client.post("/en/sandbox/new", data={"scenario": "clean", "replace": "yes"})
     assert len(sandbox_account(app, client).users) == 1
     assert client.post("/en/sandbox/new", data={"scenario": "nope"}).status_code == 400
 
@@ -190,7 +193,8 @@ EXPIRED_PAGE = {
         ("/sandbox/users/piotr@acme.example/deactivate", {}),
         ("/sandbox/users/piotr@acme.example/delete", {"mode": "none"}),
         ("/sandbox/rooms/room-1/delete", {}),
-        ("/sandbox/reset", {}),
+        ("/sandbox/reset", {"confirm": "yes"}),
+        ("/sandbox/reset/undo", {}),
         ("/sandbox/clock", {"days": "3"}),
         ("/sandbox/invitation/accept", {}),
         ("/sandbox/users/bulk", {"action": "delete", "email": "piotr@acme.example"}),
