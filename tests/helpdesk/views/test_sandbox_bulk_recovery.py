@@ -326,7 +326,7 @@ def test_without_script_the_dialog_says_it_may_be_out_of_date(
     assert note in text(response)
     assert "data-stale-note" in page
     assert f'data-preview-url="/{lang}/sandbox/users/{SANNE}/unlink/preview"' in page
-    assert "/static/preview.js" in page
+    assert re.search(r"/static/preview\.[0-9a-f]{12}\.js", page)
     assert f">{_.gettext('Preview')}</button>" in page
 
 
