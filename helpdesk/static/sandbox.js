@@ -9,15 +9,6 @@
   var tokenMeta = document.querySelector('meta[name="csrf-token"]');
   var token = tokenMeta ? tokenMeta.getAttribute("content") : "";
 
-  // Choosing from these drop-downs needs no extra click.
-  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-    select.addEventListener("change", function () {
-      if (select.form && select.value) {
-        select.form.submit();
-      }
-    });
-  });
-
   // The users table is one Tab stop (roving tabindex): the arrow keys move between
   // the rows and the controls of a row, so a row's actions are a few keys away.
   document.querySelectorAll("table[data-roving]").forEach(function (table) {
