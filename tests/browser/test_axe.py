@@ -1,8 +1,9 @@
 """axe-core on every page type, in every language, at 1280 and at 390 px.
 
 Fails on any violation of impact moderate, serious or critical, and (at 390 px)
-on a page wider than the screen; also on landmarks or form controls that share a
-role and a name (two "Look up" buttons on one page). axe-core comes bundled with axe-playwright-python
+on a page wider than the screen; also on landmarks that share a role and a name
+and on a header control whose role and name the page repeats (two "Look up"
+buttons). axe-core comes bundled with axe-playwright-python
 (the dev extra), so nothing is downloaded.
 
 To add a page, add one line to ``PAGES``: a name, the path (``{lang}`` is replaced)
@@ -202,14 +203,13 @@ def finish_plan(page: Page, lang: str, site: Site) -> None:
 
 def expire_sandbox(page: Page, lang: str, site: Site) -> None:
     """Post to a sandbox that expired meanwhile: the 'Your sandbox expired' page."""
-    page.goto(f"/{lang}/sandbox/")
+    page.goto(f"/{lang}/sandbox/reset")
     with site.app.app_context():
         sandboxes = store()
         clock = sandboxes.clock  # type: ignore[attr-defined]
         sandboxes.clock = lambda: time.time() + 2 * 24 * 3600  # type: ignore[attr-defined]
         try:
-            page.locator("details.sb-tools > summary").click()
-            page.locator("form[action$='/sandbox/reset'] button").click()
+            page.locator("button[name=confirm]").click()
             # The expired page offers a new sandbox (and is not the portal's menu).
             page.locator(f"main form[action='/{lang}/sandbox/new']").wait_for()
         finally:
@@ -360,29 +360,42 @@ def duplicate_landmarks(nodes: list[dict[str, Any]]) -> list[str]:
     ]
 
 
-def duplicate_control_names(nodes: list[dict[str, Any]]) -> list[str]:
-    """Return the form controls sharing a role and a name (two "Look up" buttons).
+def header_control_names_reused(nodes: list[dict[str, Any]]) -> list[str]:
+    """Return the header's form controls whose role and name a control below repeats.
 
-    In a list of a page's buttons or fields they cannot be told apart; axe-core
-    has no rule for it. Empty names are axe-core's business (button-name, label).
+    Two "Look up" buttons on one page (the header's and the page's own) cannot be
+    told apart in a list of the page's buttons; axe-core has no rule for it.
+    Controls repeated within the page itself (a "Yes" per section) are told apart
+    by their description and are not counted.
     """
-    seen: dict[tuple[str, str], int] = {}
-    for node in nodes:
+    by_id = {node["nodeId"]: node for node in nodes}
+    in_banner: set[str] = set()
+    todo = [n["nodeId"] for n in nodes if n.get("role", {}).get("value") == "banner"]
+    while todo:
+        node_id = todo.pop()
+        if node_id not in in_banner:
+            in_banner.add(node_id)
+            todo.extend(by_id.get(node_id, {}).get("childIds", []))
+
+    def control(node: dict[str, Any]) -> tuple[str, str] | None:
         role = node.get("role", {}).get("value", "")
         name = node.get("name", {}).get("value", "").strip()
         if role in CONTROLS and name and not node.get("ignored"):
-            seen[role, name] = seen.get((role, name), 0) + 1
+            return role, name
+        return None
+
+    header = {control(by_id[i]) for i in in_banner if i in by_id} - {None}
+    below = {control(n) for n in nodes if n["nodeId"] not in in_banner} - {None}
     return [
-        f"control-name-unique: {count} x {role} {name!r}"
-        for (role, name), count in seen.items()
-        if count > 1
+        f"header-control-name-reused: {found[0]} {found[1]!r}"
+        for found in sorted(header & below)  # type: ignore[type-var]
     ]
 
 
 def problems(page: Page, axe: Any, cdp: Any, width: int) -> list[str]:
     """Return the page's axe violations (moderate and worse) and overflow."""
     nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
-    found = duplicate_landmarks(nodes) + duplicate_control_names(nodes)
+    found = duplicate_landmarks(nodes) + header_control_names_reused(nodes)
     result = axe.run(page).response
     for violation in result["violations"]:
         if violation["impact"] not in FAILING_IMPACTS:
@@ -427,3 +440,29 @@ def test_no_axe_violation_on_any_page(
     finally:
         context.close()
     assert report == {}
+
+
+def test_a_header_control_repeated_on_the_page_is_reported() -> None:
+    def node(node_id: str, role: str, name: str = "", *kids: str) -> dict[str, Any]:
+        return {
+            "nodeId": node_id,
+            "role": {"value": role},
+            "name": {"value": name},
+            "childIds": list(kids),
+        }
+
+    tree = [
+        node("1", "RootWebArea", "", "2", "5"),
+        node("2", "banner", "", "3", "4"),
+        node("3", "button", "Look up"),
+        node("4", "button", "Search"),
+        node("5", "main", "", "6", "7", "8"),
+        node("6", "button", "Look up"),
+        node("7", "button", "Yes"),
+        node("8", "button", "Yes"),
+    ]
+    assert header_control_names_reused(tree) == [
+        "header-control-name-reused: button 'Look up'"
+    ]
+    tree[5]["name"] = {"value": "Look up the pasted error code or message"}
+    assert header_control_names_reused(tree) == []

@@ -145,3 +145,18 @@ def test_csv_errors_are_localized(client: FlaskClient, lang: str) -> None:
     page = text(client.get(response.headers["Location"]))
     assert "no Email column" not in page
     assert "Email" in page
+
+
+@pytest.mark.parametrize("lang", ["en", "nl", "pl"])
+def test_choosing_an_action_waits_for_the_button(
+    client: FlaskClient, lang: str
+) -> None:
+    # A select that submits on change moves the reader on unasked (WCAG 3.2.2).
+    page = client.get(f"/{lang}/sandbox/import/update").get_data(as_text=True)
+    form = re.search(r'<form method="get"[^>]*>.*?</form>', page, re.S)
+    assert form is not None
+    assert re.search(r'<select id="csv-action" name="action">', form.group(0))
+    assert '<button type="submit"' in form.group(0)
+    assert "autosubmit" not in page
+    chosen = client.get(f"/{lang}/sandbox/import/update?action=delete")
+    assert 'value="delete" selected' in chosen.get_data(as_text=True)
