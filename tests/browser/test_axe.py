@@ -147,7 +147,8 @@ def create_share_link(page: Page, lang: str, site: Site) -> None:
 def open_share_link(page: Page, lang: str, site: Site) -> None:
     """Open the share link made before: the read-only shared view."""
     page.goto(f"/{lang}/sandbox/share")
-    page.goto(page.locator("#share-url").input_value())
+    response = page.goto(page.locator("#share-url").input_value())
+    assert response is not None and response.ok, "the share link does not open"
 
 
 def reset_sandbox(page: Page, lang: str, site: Site) -> None:
