@@ -86,7 +86,7 @@ class Plan:
 DIAGNOSES = 256
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)
 def can_diagnose(code: int) -> bool:
     """Return whether the simulator can diagnose ``code``."""
     empty = questionnaire.build_account(questionnaire.Answers())
