@@ -114,6 +114,9 @@ def defaults() -> dict[str, Any]:
         # Rendered pages and fragments kept per app (helpdesk/pagecache.py), a few
         # dozen kB each. 0 renders every page anew.
         "PAGE_CACHE_ENTRIES": 512,
+        # Fix plans and fix sections of the error-code pages kept per app
+        # (helpdesk/errorcodes/memo.py), one per code, answers and language.
+        "ERRORCODE_CACHE_ENTRIES": 256,
     }
 
 
