@@ -9,7 +9,8 @@ the pages set (a reader on their second page); "article, new" is a first visit
 without cookies (a new session and CSRF token each time), and "304" a conditional
 GET: an article requested with the ETag of its last answer.
 
-Run: ``.venv/bin/python bench/page_throughput.py [--rounds 3] [--seconds 1]``
+Run: ``.venv/bin/python bench/page_throughput.py [--rounds 3] [--seconds 1]
+[--routes "search page,search API"]``
 """
 
 from __future__ import annotations
@@ -85,7 +86,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--routes",
+        default="",
+        help="Comma-separated labels to run (e.g. 'search page,search API');"
+        " all when empty. The conditional lines run with 'article'.",
+    )
     args = parser.parse_args()
+    routes = selected(args.routes)
 
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
@@ -112,7 +120,7 @@ def main() -> None:
             # with every later request, as from a browser; hello gets them too.
             jar: dict[str, str] = {}
             etag = None
-            for _label, path, _target, status in ROUTES:
+            for _label, path, _target, status in routes:
                 for _ in range(2 * args.workers):
                     got, headers = first_answer(app_port, path, jar)
                     if got != status:
@@ -121,8 +129,10 @@ def main() -> None:
                     etag = headers.get("etag")
             cookies = lua_headers({"Cookie": cookie_header(jar)} if jar else {})
             ports = (app_port, hello_port)
-            for label, path, target, _status in ROUTES:
+            for label, path, target, _status in routes:
                 row(label, path, target, compare(ports, path, args, tmp, cookies))
+            if not any(path == CONDITIONAL for _l, path, _t, _s in routes):
+                return
             new = compare(ports, CONDITIONAL, args, tmp, "")
             row("article, new", CONDITIONAL, None, new)
             if etag is None:
@@ -134,6 +144,17 @@ def main() -> None:
         finally:
             stop(hello)
             stop(app)
+
+
+def selected(labels: str) -> tuple[tuple[str, str, float | None, int], ...]:
+    """Return the routes whose label is in the comma-separated ``labels`` (or all)."""
+    wanted = {label.strip() for label in labels.split(",") if label.strip()}
+    if not wanted:
+        return ROUTES
+    unknown = wanted - {label for label, *_ in ROUTES}
+    if unknown:
+        raise SystemExit(f"unknown routes: {', '.join(sorted(unknown))}")
+    return tuple(route for route in ROUTES if route[0] in wanted)
 
 
 def compare(
