@@ -114,6 +114,10 @@ def defaults() -> dict[str, Any]:
         # Rendered pages and fragments kept per app (helpdesk/pagecache.py), a few
         # dozen kB each. 0 renders every page anew.
         "PAGE_CACHE_ENTRIES": 512,
+        # Search answers (a page of grouped results, an API page) kept per app
+        # for repeated queries, keyed by the index build (helpdesk.search.cached),
+        # some 10-50 kB each. 0 searches anew every time.
+        "SEARCH_CACHE_ENTRIES": 256,
     }
 
 

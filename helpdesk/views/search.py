@@ -27,9 +27,17 @@ def _page_number(raw: str | None) -> int:
 
 
 def _search(
-    query: str, lang: str, limit: int, page: int
+    query: str,
+    lang: str,
+    limit: int,
+    page: int,
+    *,
+    snippets: search_service.SnippetChoice | None = None,
+    fallback: bool = True,
 ) -> search_service.SearchResult:
-    return search_service.search(query, lang, limit=limit, page=page)
+    return search_service.search(
+        query, lang, limit=limit, page=page, snippets=snippets, fallback=fallback
+    )
 
 
 @bp.get("/search")
@@ -41,8 +49,14 @@ def results() -> str:
     if query.strip():
         lang = current_language()
         languages = search_service.get_engine().languages
-        result = results_page(
-            query, lang, page, PAGE_SIZE, languages, _search, get_library()
+        library = get_library()
+        # The error-code notice reads the content, not the index: its
+        # fingerprint is part of the key too.
+        result = search_service.cached(
+            ("page", library.fingerprint, lang, query, page),
+            lambda: results_page(
+                query, lang, page, PAGE_SIZE, languages, _search, library
+            ),
         )
         if page == 1:
             record_search(lang, query, result.total)
