@@ -107,6 +107,12 @@ def defaults() -> dict[str, Any]:
         # Search counts older than this many days are dropped by
         # ``helpdesk analytics purge`` (and never shown).
         "ANALYTICS_RETENTION_DAYS": 90,
+        # Searches are counted in memory and written every this many searches,
+        # or on the first search this many seconds after the oldest unwritten
+        # one, and at a clean exit (helpdesk/analytics/buffer.py). 1 writes
+        # each search at once.
+        "ANALYTICS_WRITE_EVERY": 50,
+        "ANALYTICS_WRITE_SECONDS": 5.0,
         # Answers to "Was this helpful?" and staff sign-in attempts one client
         # address may send (Flask-Limiter syntax).
         "FEEDBACK_LIMIT": "10/minute;100/day",
