@@ -107,7 +107,7 @@ def search(
 def cached(key: Hashable, compute: Callable[[], T]) -> T:
     """Return ``compute()``'s answer for ``key`` from the current index build.
 
-    Answers are kept per worker (``SEARCH_CACHE_SIZE`` of them, least recently
+    Answers are kept per worker (``SEARCH_CACHE_ENTRIES`` of them, least recently
     used dropped first) under the build's id with ``key``: an answer read from
     one build is never served once ``current`` points at another. ``key`` must
     name everything else the answer depends on (the kind of answer, query,
@@ -188,6 +188,9 @@ def init_app(app: Flask) -> None:
     app.extensions[_EXTENSION_KEY] = SearchEngine(
         index_root(app), tuple(app.config["LANGUAGES"])
     )
-    app.extensions[_CACHE_KEY] = FragmentCache(int(app.config["SEARCH_CACHE_ENTRIES"]))
+    entries = int(app.config["SEARCH_CACHE_ENTRIES"])
+    if app.config.get("TEMPLATES_AUTO_RELOAD") or app.debug:
+        entries = 0  # the search page is kept rendered: a template edit must show
+    app.extensions[_CACHE_KEY] = FragmentCache(entries)
     if app.config.get("SEARCH_AUTO_BUILD", True):
         app.extensions[_BUILT_AT_START] = ensure_index(app)
