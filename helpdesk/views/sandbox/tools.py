@@ -15,11 +15,9 @@ import json
 from flask import current_app, redirect, request, session, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-import simulator
 from helpdesk.sandbox import messages, service
 from helpdesk.sandbox.account_text import parse_account_text
 from helpdesk.sandbox.errors import SandboxError
-from helpdesk.sandbox.wording import SCENARIO_LABELS
 from helpdesk.sandboxes import create_sandbox, sandboxes
 from helpdesk.views.sandbox.actions import perform
 from helpdesk.views.sandbox.blueprint import bp
@@ -40,10 +38,6 @@ PRIVATE_HEADERS = {
 }
 
 
-def _scenarios() -> list[tuple[str, str]]:
-    return [(name, SCENARIO_LABELS.get(name, name)) for name in simulator.SCENARIOS]
-
-
 def _new_page(
     error: SandboxError | None = None, pasted: str = ""
 ) -> str | tuple[str, int]:
@@ -52,7 +46,6 @@ def _new_page(
         "sandbox/new.html",
         sandbox,
         section="new",
-        scenarios=_scenarios(),
         error=None if error is None else messages.message(error),
         error_field=None if error is None else error.extra.get("field"),
         pasted=pasted if len(pasted) <= ECHO_MAX_CHARS else "",
