@@ -9,7 +9,10 @@ the pages set (a reader on their second page); "article, new" is a first visit
 without cookies (a new session and CSRF token each time), and "304" a conditional
 GET: an article requested with the ETag of its last answer.
 
-Run: ``.venv/bin/python bench/page_throughput.py [--rounds 3] [--seconds 1]``
+Run: ``.venv/bin/python bench/page_throughput.py [--rounds 3] [--seconds 1]
+[--routes LABEL_OR_PATH ...]`` (``--routes`` measures only the routes whose label
+or path is given, e.g. ``--routes "error-code page"``; the "article, new" and 304
+lines follow the article route they come from).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 
 from serving import BENCH, LUA_COMMON, BenchError, free_port, run_wrk, start, stop
 
+ANSWERED = "/nl/errors/1009?users=5&admins=2&managed=2&deactivated=1&rooms=1&diagnose=1"
 #: (label, path, target ratio to hello or None, expected status)
 ROUTES: tuple[tuple[str, str, float | None, int], ...] = (
     ("home", "/en/", 0.6, 200),
@@ -32,6 +36,8 @@ ROUTES: tuple[tuple[str, str, float | None, int], ...] = (
     ("article list", "/en/articles/", 0.6, 200),
     ("search page", "/pl/search?q=odlaczyc%20uzytkownika", 0.3, 200),
     ("error-code page", "/nl/errors/1009", 0.3, 200),
+    # The reader's own diagnosis: answers in the query string, no whole-page cache.
+    ("error-code answers", ANSWERED, None, 200),
     ("search API", "/api/v1/search?q=unlink&lang=en", None, 200),
     # The app's floor: a JSON answer, no template (every hook and the session).
     ("app floor", "/healthz", None, 200),
@@ -85,7 +91,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--routes",
+        nargs="+",
+        metavar="LABEL_OR_PATH",
+        help="measure only these routes (by label or path); default: all",
+    )
     args = parser.parse_args()
+    routes = selected_routes(args.routes)
 
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
@@ -103,7 +116,7 @@ def main() -> None:
                 f" Python {sys.version.split()[0]}"
             )
             header = (
-                f"{'route':16} {'path':38} {'req/s':>7} {'p50 ms':>7}"
+                f"{'route':18} {'path':38} {'req/s':>7} {'p50 ms':>7}"
                 f" | {'hello':>7} | {'ratio':>5} {'target':>6}"
             )
             print(header)
@@ -112,7 +125,7 @@ def main() -> None:
             # with every later request, as from a browser; hello gets them too.
             jar: dict[str, str] = {}
             etag = None
-            for _label, path, _target, status in ROUTES:
+            for _label, path, _target, status in routes:
                 for _ in range(2 * args.workers):
                     got, headers = first_answer(app_port, path, jar)
                     if got != status:
@@ -121,12 +134,14 @@ def main() -> None:
                     etag = headers.get("etag")
             cookies = lua_headers({"Cookie": cookie_header(jar)} if jar else {})
             ports = (app_port, hello_port)
-            for label, path, target, _status in ROUTES:
+            for label, path, target, _status in routes:
                 row(label, path, target, compare(ports, path, args, tmp, cookies))
+            if all(path != CONDITIONAL for _label, path, _t, _s in routes):
+                return
             new = compare(ports, CONDITIONAL, args, tmp, "")
             row("article, new", CONDITIONAL, None, new)
             if etag is None:
-                print(f"{'304':16} {CONDITIONAL:38} (no ETag: no 304)")
+                print(f"{'304':18} {CONDITIONAL:38} (no ETag: no 304)")
             else:
                 lua = cookies + lua_headers({"If-None-Match": etag})
                 result = compare(ports, CONDITIONAL, args, tmp, lua, cookies, "304")
@@ -134,6 +149,19 @@ def main() -> None:
         finally:
             stop(hello)
             stop(app)
+
+
+def selected_routes(
+    wanted: list[str] | None,
+) -> tuple[tuple[str, str, float | None, int], ...]:
+    """Return the routes named by label or path in ``wanted`` (all when None)."""
+    if not wanted:
+        return ROUTES
+    found = tuple(r for r in ROUTES if r[0] in wanted or r[1] in wanted)
+    unknown = set(wanted) - {r[0] for r in found} - {r[1] for r in found}
+    if unknown:
+        raise SystemExit(f"unknown routes: {', '.join(sorted(unknown))}")
+    return found
 
 
 def compare(
@@ -180,7 +208,7 @@ def row(label: str, path: str, target: float | None, result: dict[str, float]) -
     ratio = result["ratio"]
     verdict = "" if target is None else ("ok" if ratio >= target else "BELOW")
     print(
-        f"{label:16} {path:38} {result['rps']:7.0f} {result['p50_ms']:7.2f}"
+        f"{label:18} {path:38} {result['rps']:7.0f} {result['p50_ms']:7.2f}"
         f" | {result['hello']:7.0f} | {ratio:5.2f} "
         f"{'-' if target is None else f'>={target:.1f}':>6} {verdict}",
         flush=True,

@@ -9,6 +9,7 @@ returning an aware datetime) lets tests move time.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import sys
@@ -20,6 +21,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from helpdesk.analytics import service as analytics
+from helpdesk.analytics.buffer import BufferedSearchCounts
 from helpdesk.analytics.store import SearchCountStore, SQLiteSearchCountStore
 from helpdesk.database import SQLiteDatabase
 from helpdesk.feedback.store import FeedbackStore, SQLiteFeedbackStore
@@ -58,9 +60,19 @@ def loop_from_config(app: Flask) -> ContentLoop:
     database = SQLiteDatabase(
         str(path), timeout=float(app.config["CONTENT_LOOP_STORE_TIMEOUT"])
     )
+    # Searches are counted in memory and written in batches (see
+    # helpdesk/analytics/buffer.py for what that trades); a clean exit writes
+    # the rest.
+    searches = BufferedSearchCounts(
+        SQLiteSearchCountStore(database),
+        every=int(app.config["ANALYTICS_WRITE_EVERY"]),
+        seconds=float(app.config["ANALYTICS_WRITE_SECONDS"]),
+        log=app.logger,
+    )
+    atexit.register(searches.flush_quietly)
     return ContentLoop(
         feedback=SQLiteFeedbackStore(database),
-        searches=SQLiteSearchCountStore(database),
+        searches=searches,
         staff=SQLiteStaffStore(database),
         clock=app.config.get("CONTENT_LOOP_CLOCK") or utc_now,
     )

@@ -69,6 +69,12 @@ def render_page(template: str, **context: Any) -> str:
     return render_template(template, csrf_token=csrf_placeholder, **context)
 
 
+def with_csrf(html: str) -> str:
+    """Return ``html`` (by :func:`render_page`) with this reader's CSRF tokens."""
+    placeholder = csrf_placeholder()
+    return html.replace(placeholder, generate_csrf()) if placeholder in html else html
+
+
 def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
     """Answer with the page ``render`` makes (by :func:`render_page`), or a 304.
 

@@ -40,12 +40,15 @@ _ENVIRONMENT = {
     "HELPDESK_ANALYTICS_RETENTION_DAYS": "ANALYTICS_RETENTION_DAYS",
     "HELPDESK_FEEDBACK_LIMIT": "FEEDBACK_LIMIT",
     "HELPDESK_STAFF_SIGN_IN_LIMIT": "STAFF_SIGN_IN_LIMIT",
+    # Search answers kept per worker (0: none, e.g. to measure a search itself).
+    "HELPDESK_SEARCH_CACHE_ENTRIES": "SEARCH_CACHE_ENTRIES",
 }
 _BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE"}
 _LIST_KEYS = {"TRUSTED_HOSTS"}
 _INTEGER_KEYS = {
     "SANDBOX_TTL_SECONDS", "MAX_CONTENT_LENGTH", "SANDBOX_MAX_COUNT",
     "SANDBOX_STORE_MAX_BYTES", "TRUSTED_PROXIES", "ANALYTICS_RETENTION_DAYS",
+    "SEARCH_CACHE_ENTRIES",
 }  # fmt: skip
 
 
@@ -107,6 +110,12 @@ def defaults() -> dict[str, Any]:
         # Search counts older than this many days are dropped by
         # ``helpdesk analytics purge`` (and never shown).
         "ANALYTICS_RETENTION_DAYS": 90,
+        # Searches are counted in memory and written every this many searches,
+        # or on the first search this many seconds after the oldest unwritten
+        # one, and at a clean exit (helpdesk/analytics/buffer.py). 1 writes
+        # each search at once.
+        "ANALYTICS_WRITE_EVERY": 50,
+        "ANALYTICS_WRITE_SECONDS": 5.0,
         # Answers to "Was this helpful?" and staff sign-in attempts one client
         # address may send (Flask-Limiter syntax).
         "FEEDBACK_LIMIT": "10/minute;100/day",
@@ -114,6 +123,13 @@ def defaults() -> dict[str, Any]:
         # Rendered pages and fragments kept per app (helpdesk/pagecache.py), a few
         # dozen kB each. 0 renders every page anew.
         "PAGE_CACHE_ENTRIES": 512,
+        # Fix plans and fix sections of the error-code pages kept per app
+        # (helpdesk/errorcodes/memo.py), one per code, answers and language.
+        "ERRORCODE_CACHE_ENTRIES": 256,
+        # Search answers (a page of grouped results, an API page) kept per app
+        # for repeated queries, keyed by the index build (helpdesk.search.cached),
+        # some 10-50 kB each. 0 searches anew every time.
+        "SEARCH_CACHE_ENTRIES": 256,
     }
 
 

@@ -28,11 +28,28 @@ class QueryCount:
     results: int
 
 
+@dataclass(frozen=True)
+class PendingCount:
+    """Searches for one query of one day and language, added to a store at once."""
+
+    day: dt.date
+    lang: str
+    query: str
+    searches: int
+    zero_results: int
+    #: Results found by the latest of these searches.
+    results: int
+
+
 class SearchCountStore(Protocol):
     """What search recording, the staff area and the purge need from a store."""
 
     def record(self, day: dt.date, lang: str, query: str, results: int) -> None:
         """Count one search for ``query`` (already normalized) on ``day``."""
+        ...
+
+    def add(self, counts: list[PendingCount]) -> None:
+        """Add many counts at once (one transaction), as if recorded in order."""
         ...
 
     def top_queries(
@@ -80,11 +97,16 @@ class MemorySearchCountStore:
         self._lock = threading.Lock()
 
     def record(self, day: dt.date, lang: str, query: str, results: int) -> None:
+        self.add([PendingCount(day, lang, query, 1, int(results == 0), results)])
+
+    def add(self, counts: list[PendingCount]) -> None:
         with self._lock:
-            row = self._rows.setdefault((day, lang, query), _Row())
-            row.searches += 1
-            row.zero_results += results == 0
-            row.results = results
+            for count in counts:
+                key = (count.day, count.lang, count.query)
+                row = self._rows.setdefault(key, _Row())
+                row.searches += count.searches
+                row.zero_results += count.zero_results
+                row.results = count.results
 
     def _totals(self, lang: str, since: dt.date) -> list[QueryCount]:
         totals: dict[str, tuple[int, int, dt.date, int]] = {}
@@ -158,14 +180,21 @@ class SQLiteSearchCountStore:
         database.add_schema(_SCHEMA)
 
     def record(self, day: dt.date, lang: str, query: str, results: int) -> None:
+        self.add([PendingCount(day, lang, query, 1, int(results == 0), results)])
+
+    def add(self, counts: list[PendingCount]) -> None:
+        rows = [
+            (c.day.isoformat(), c.lang, c.query, c.searches, c.zero_results, c.results)
+            for c in counts
+        ]
         with self.database.write() as conn:
-            conn.execute(
-                "INSERT INTO search_counts VALUES (?, ?, ?, 1, ?, ?)"
+            conn.executemany(
+                "INSERT INTO search_counts VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (day, lang, query) DO UPDATE SET"
-                " searches = searches + 1,"
+                " searches = searches + excluded.searches,"
                 " zero_results = zero_results + excluded.zero_results,"
                 " results = excluded.results",
-                (day.isoformat(), lang, query, int(results == 0), results),
+                rows,
             )
 
     def _totals(

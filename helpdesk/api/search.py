@@ -11,7 +11,7 @@ from helpdesk.api.blueprint import bp
 from helpdesk.contentloop import record_search
 from helpdesk.errors import api_error
 from helpdesk.i18n import negotiate_api_language
-from helpdesk.search import MAX_LIMIT, SearchResult, search
+from helpdesk.search import MAX_LIMIT, SearchResult, cached, search
 from helpdesk.search.results import group_hits
 from helpdesk.settings import LANGUAGES
 
@@ -100,7 +100,9 @@ def search_articles() -> Any:
             code="invalid-page",
         )
     lang = negotiate_api_language()
-    result = search(query, lang, limit, page)
+    result = cached(
+        ("api", lang, query, limit, page), lambda: search(query, lang, limit, page)
+    )
     if page == 1:
         record_search(lang, query, result.total)
     return result_json(result)

@@ -5,10 +5,13 @@ questionnaire (or, without answers, on the ``error-<code>`` scenario) and tells 
 result to the reader: what blocks, then consecutive steps of one action as one
 instruction, each linked to the article section with its procedure.
 :func:`fix_sections` lists those sections for a code, in the order to follow them.
+Both are worked out once per code, answers and language (:mod:`.memo`), and the
+diagnosis once per code and answers per process.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +22,8 @@ from flask_babel import ngettext
 
 from helpdesk.content import ContentLibrary, get_library
 from helpdesk.errorcodes import codes, questionnaire
-from helpdesk.errorcodes.questionnaire import Parsed
+from helpdesk.errorcodes.memo import remembered
+from helpdesk.errorcodes.questionnaire import Answers, Parsed
 from simulator import (
     FIXES,
     RULES,
@@ -78,10 +82,32 @@ class Plan:
 # --- the diagnosis -------------------------------------------------------------------
 
 
+#: Diagnoses kept per process (the answers of a few hundred readers).
+DIAGNOSES = 256
+
+
+@functools.lru_cache(maxsize=64)
 def can_diagnose(code: int) -> bool:
     """Return whether the simulator can diagnose ``code``."""
     empty = questionnaire.build_account(questionnaire.Answers())
     return diagnose_code(code, load_account(empty)) is not None
+
+
+@functools.lru_cache(maxsize=DIAGNOSES)
+def _diagnosis(code: int, answers: Answers | None) -> Diagnosis | None:
+    """Return the diagnosis of ``code`` on the answered (or, for None, typical) account.
+
+    A pure function of its arguments (the simulator has no clock or store here),
+    so it is kept; the result is shared and must only be read, never changed.
+    """
+    if answers is not None:
+        account = load_account(questionnaire.build_account(answers))
+    else:
+        try:
+            account = load_scenario(f"error-{code}")
+        except KeyError:
+            return None
+    return diagnose_code(code, account)
 
 
 def diagnose_code(code: int, account: Any) -> Diagnosis | None:
@@ -101,23 +127,23 @@ def build_plan(code: int, parsed: Parsed, lang: str) -> Plan | None:
 
     Without submitted answers the typical account (the ``error-<code>`` scenario)
     is diagnosed. None when there is no such scenario or the simulator does not
-    model the code.
+    model the code. The plan is frozen: it is kept and handed to every reader.
     """
-    if parsed.submitted:
-        account = load_account(questionnaire.build_account(parsed.answers))
-    else:
-        try:
-            account = load_scenario(f"error-{code}")
-        except KeyError:
-            return None
-    diagnosis = diagnose_code(code, account)
+    answers = parsed.answers if parsed.submitted else None
+    return remembered(
+        "plan", (code, answers, lang), lambda: _work_out_plan(code, answers, lang)
+    )
+
+
+def _work_out_plan(code: int, answers: Answers | None, lang: str) -> Plan | None:
+    diagnosis = _diagnosis(code, answers)
     if diagnosis is None:
         return None
     return Plan(
         blocked=diagnosis.blocked,
         blockers=_blocker_lines(diagnosis),
         groups=tuple(_groups(diagnosis.plan, get_library(), lang)),
-        typical=not parsed.submitted,
+        typical=answers is None,
     )
 
 
@@ -318,10 +344,23 @@ def fix_sections(library: ContentLibrary, code: int, lang: str) -> list[SectionL
     The diagnosing article's ``solution`` section comes first, then the procedure
     of each step of the typical plan (the ``error-<code>`` scenario); for a code
     the simulator does not model, the diagnosing article's procedures.
+    A new list each time (of frozen links), kept per code and language.
     """
+    if library is not get_library():
+        return list(_work_out_fix_sections(library, code, lang))
+    return list(
+        remembered(
+            "fixes", (code, lang), lambda: _work_out_fix_sections(library, code, lang)
+        )
+    )
+
+
+def _work_out_fix_sections(
+    library: ContentLibrary, code: int, lang: str
+) -> tuple[SectionLink, ...]:
     translation = codes.diagnosing_article(library, code, lang)
     if translation is None:
-        return []
+        return ()
     article = translation.article
     links: list[SectionLink | None] = []
     if article.section("solution") is not None:
@@ -337,4 +376,4 @@ def fix_sections(library: ContentLibrary, code: int, lang: str) -> list[SectionL
     for link in links:
         if link is not None:
             unique.setdefault(link.url, link)
-    return list(unique.values())
+    return tuple(unique.values())

@@ -12,20 +12,31 @@ by a request.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 from flask import Flask, current_app, g, has_request_context, url_for
 from flask.cli import AppGroup
 
 from helpdesk.content import ContentLibrary, get_library
+from helpdesk.pagecache import FragmentCache
 from helpdesk.search import index
-from helpdesk.search.engine import MAX_LIMIT, Hit, SearchEngine, SearchResult
+from helpdesk.search.engine import (
+    MAX_LIMIT,
+    Hit,
+    SearchEngine,
+    SearchResult,
+    SnippetChoice,
+)
 
 __all__ = [
     "MAX_LIMIT",
     "Hit",
     "SearchResult",
+    "SnippetChoice",
+    "cached",
     "ensure_index",
     "get_engine",
     "index_cli",
@@ -37,6 +48,9 @@ __all__ = [
 
 _EXTENSION_KEY = "helpdesk.search"
 _BUILT_AT_START = "helpdesk.search.built_at_start"
+_CACHE_KEY = "helpdesk.search.cache"
+
+T = TypeVar("T")
 
 index_cli = AppGroup("index", help="Build the search index.")
 
@@ -62,19 +76,48 @@ def _article_url(lang: str, slug: str, section: str) -> str:
     return url_for("pages.article", lang_code=lang, slug=slug, _anchor=section)
 
 
-def search(query: str, lang: str, limit: int = 10, page: int = 1) -> SearchResult:
+def search(
+    query: str,
+    lang: str,
+    limit: int = 10,
+    page: int = 1,
+    *,
+    snippets: SnippetChoice | None = None,
+    fallback: bool = True,
+) -> SearchResult:
     """Search the articles for what a user typed; never raises on odd input.
 
     Hits in ``lang`` come first; when nothing matches in ``lang``, hits in the
-    other languages are returned (each labelled with its ``lang``). ``limit`` is
-    clamped to 1..``MAX_LIMIT``. Within a request the index pointer is checked once.
+    other languages are returned (each labelled with its ``lang``) unless
+    ``fallback`` is off. ``limit`` is clamped to 1..``MAX_LIMIT``. ``snippets``
+    picks the hits that get a snippet (all when None). Within a request the
+    index pointer is checked once.
     """
     engine = get_engine()
+    options = {"snippets": snippets, "fallback": fallback}
     if has_request_context():
         check = not g.get("_search_checked", False)
         g._search_checked = True
-        return engine.search(query, lang, limit, page, _article_url, check=check)
-    return engine.search(query, lang, limit, page)
+        return engine.search(
+            query, lang, limit, page, _article_url, check=check, **options
+        )
+    return engine.search(query, lang, limit, page, **options)
+
+
+def cached(key: Hashable, compute: Callable[[], T]) -> T:
+    """Return ``compute()``'s answer for ``key`` from the current index build.
+
+    Answers are kept per worker (``SEARCH_CACHE_ENTRIES`` of them, least recently
+    used dropped first) under the build's id with ``key``: an answer read from
+    one build is never served once ``current`` points at another. ``key`` must
+    name everything else the answer depends on (the kind of answer, query,
+    language, page).
+    """
+    cache: FragmentCache | None = current_app.extensions.get(_CACHE_KEY)
+    build = index.current_build(index_root(current_app))
+    if cache is None or build is None:
+        return compute()
+    return cache.get_or_render((str(build), key), compute)
 
 
 def rebuild(
@@ -145,5 +188,9 @@ def init_app(app: Flask) -> None:
     app.extensions[_EXTENSION_KEY] = SearchEngine(
         index_root(app), tuple(app.config["LANGUAGES"])
     )
+    entries = int(app.config["SEARCH_CACHE_ENTRIES"])
+    if app.config.get("TEMPLATES_AUTO_RELOAD") or app.debug:
+        entries = 0  # the search page is kept rendered: a template edit must show
+    app.extensions[_CACHE_KEY] = FragmentCache(entries)
     if app.config.get("SEARCH_AUTO_BUILD", True):
         app.extensions[_BUILT_AT_START] = ensure_index(app)

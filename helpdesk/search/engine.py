@@ -14,7 +14,7 @@ import math
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,11 @@ _WORD = re.compile(analysis.WORD_PATTERN)
 
 #: Most results asked for at once.
 MAX_LIMIT = 50
+
+#: Chooses which ranked hits get a snippet: given each hit's ``(lang, slug)``,
+#: best first, it returns their positions. The others get ``snippet=""``: cutting
+#: a snippet is most of a search's cost, and a grouped page shows only a few.
+SnippetChoice = Callable[[Sequence[tuple[str, str]]], Collection[int]]
 
 
 @dataclass(frozen=True)
@@ -154,11 +159,15 @@ class SearchEngine:
         page: int = 1,
         url_for: Callable[[str, str, str], str] = default_url,
         check: bool = True,
+        snippets: SnippetChoice | None = None,
+        fallback: bool = True,
     ) -> SearchResult:
         """Search sections in ``lang``; other languages only when none match.
 
         ``check`` follows the ``current`` link first (a cheap ``readlink``);
         callers serving requests pass False after the first search of a request.
+        ``snippets`` picks the hits that get a snippet (all when None);
+        ``fallback`` off never searches the other languages.
         """
         limit = max(1, min(int(limit), MAX_LIMIT))
         page = max(1, int(page))
@@ -174,15 +183,14 @@ class SearchEngine:
         q = build_query(
             parsed, lang, self.forms, self.stops, corrections, related, variants, parts
         )
-        result = self._run(opened, q, parsed, lang, limit, page, suggestion, url_for)
-        if result.total == 0 and page == 1:
+        run = (parsed, lang, limit, page, suggestion, url_for, snippets)
+        result = self._run(opened, q, *run)
+        if fallback and result.total == 0 and page == 1:
             others = [other for other in self.languages if other != lang]
             q = build_multilingual_query(parsed, others, self.forms, self.stops)
-            fallback = self._run(
-                opened, q, parsed, lang, limit, page, suggestion, url_for
-            )
-            if fallback.total:
-                return fallback
+            found = self._run(opened, q, *run)
+            if found.total:
+                return found
         return result
 
     def _run(
@@ -195,6 +203,7 @@ class SearchEngine:
         page: int,
         suggestion: str | None,
         url_for: Callable[[str, str, str], str],
+        snippets: SnippetChoice | None = None,
     ) -> SearchResult:
         if q is None:
             return SearchResult(parsed.text, lang, 0, suggestion, [], page, 0)
@@ -205,11 +214,22 @@ class SearchEngine:
         total, best = rank(opened.reader, terms, page * limit, self.coordination)
         pages = math.ceil(total / limit)
         shown = best[(page - 1) * limit :]
-        stored = opened.reader.stored([docnum for docnum, _ in shown])
+        reader = opened.reader
+        stored = reader.stored([docnum for docnum, _ in shown], text=snippets is None)
         page_hits = [_Found(docnum, score, stored[docnum]) for docnum, score in shown]
+        if snippets is None:
+            chosen: Collection[int] = range(len(page_hits))
+        else:
+            chosen = set(
+                snippets([(h.stored["lang"], h.stored["slug"]) for h in page_hits])
+            )
+            texts = reader.texts([page_hits[i].docnum for i in chosen])
+            for i in chosen:
+                page_hits[i].stored.update(texts[page_hits[i].docnum])
         wanted = _highlighted(q)
         hits = [
-            self._hit(hit, self._snippet(hit, wanted), url_for) for hit in page_hits
+            self._hit(hit, self._snippet(hit, wanted) if i in chosen else "", url_for)
+            for i, hit in enumerate(page_hits)
         ]
         return SearchResult(parsed.text, lang, total, suggestion, hits, page, pages)
 

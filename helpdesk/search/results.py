@@ -11,12 +11,13 @@ out of the query (with :mod:`helpdesk.errorcodes.codes`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from helpdesk.content import ContentLibrary
 from helpdesk.errorcodes import codes
-from helpdesk.search.engine import MAX_LIMIT, Hit, SearchResult
+from helpdesk.search.engine import MAX_LIMIT, Hit, SearchResult, SnippetChoice
 
 #: Sections grouped for one query: the best this many, in each language. Deeper
 #: sections are too weak a match to change which articles are shown.
@@ -26,8 +27,22 @@ MAX_OTHER_ARTICLES = 3
 #: Other matching sections of an article listed as links; the rest are counted.
 MAX_OTHER_SECTIONS = 5
 
-#: ``search(query, lang, limit, page)``, as :func:`helpdesk.search.search`.
-Search = Callable[[str, str, int, int], SearchResult]
+
+class Search(Protocol):
+    """``search(query, lang, limit, page, ...)``, as :func:`helpdesk.search.search`."""
+
+    def __call__(
+        self,
+        query: str,
+        lang: str,
+        limit: int,
+        page: int,
+        *,
+        snippets: SnippetChoice | None = None,
+        fallback: bool = True,
+    ) -> SearchResult:
+        """Return one page of ranked hits (snippets only for those chosen)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -132,6 +147,22 @@ def other_language_groups(
     return best[:limit]
 
 
+def first_of_articles(
+    keys: Sequence[tuple[str, str]], wanted: slice, skip: Collection[str] = ()
+) -> list[int]:
+    """Return the positions of the ``wanted`` articles' best hits in ``keys``.
+
+    ``keys`` are ranked hits' ``(lang, slug)``; articles count in order of their
+    best hit (as :func:`group_hits` orders them), leaving out the slugs in
+    ``skip``. The search page cuts snippets only for these: the rest are not shown.
+    """
+    firsts: dict[tuple[str, str], int] = {}
+    for position, key in enumerate(keys):
+        if key[1] not in skip:
+            firsts.setdefault(key, position)
+    return list(firsts.values())[wanted]
+
+
 def code_notice(text: str, lang: str, library: ContentLibrary) -> CodeNotice | None:
     """Return the error code the query names, with its diagnosing article if any.
 
@@ -165,20 +196,38 @@ def results_page(
     :data:`MAX_OTHER_ARTICLES` articles that match only in other languages.
     When nothing matches in ``lang`` the engine's own fallback is shown instead.
     """
-    result = search(query, lang, SECTIONS_GROUPED, 1)
+    start = (page - 1) * page_size
+    shown = slice(start, start + page_size)
+    result = search(
+        query,
+        lang,
+        SECTIONS_GROUPED,
+        1,
+        snippets=lambda keys: first_of_articles(keys, shown),
+    )
     groups = group_hits(result.hits)
     pages = math.ceil(len(groups) / page_size)
-    start = (page - 1) * page_size
     others: list[ArticleGroup] = []
     if page == 1 and result.total and not result.other_languages:
+        mine = {g.slug for g in groups}
+        # Only the best few articles of each other language can be listed (an
+        # article ranked below them loses to them, or to their translation),
+        # so only their best hits get a snippet; and a language with no match
+        # has nothing to add, so no search of the remaining languages for it.
+        wanted = slice(0, MAX_OTHER_ARTICLES)
         extra = [
-            search(query, other, SECTIONS_GROUPED, 1)
+            search(
+                query,
+                other,
+                SECTIONS_GROUPED,
+                1,
+                snippets=lambda keys: first_of_articles(keys, wanted, mine),
+                fallback=False,
+            )
             for other in languages
             if other != lang
         ]
-        others = other_language_groups(
-            extra, (g.slug for g in groups), MAX_OTHER_ARTICLES
-        )
+        others = other_language_groups(extra, mine, MAX_OTHER_ARTICLES)
     return ResultsPage(
         query=result.query,
         lang=lang,

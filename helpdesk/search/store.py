@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import mmap
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -118,13 +119,27 @@ class IndexReader:
         )
         return docnums, scores
 
-    def stored(self, docnums: list[int]) -> dict[int, dict[str, Any]]:
-        """Return the stored fields of each of ``docnums``."""
+    def stored(
+        self, docnums: Sequence[int], text: bool = True
+    ) -> dict[int, dict[str, Any]]:
+        """Return the stored fields of each of ``docnums``.
+
+        ``text`` off leaves out the section's ``body`` and ``lead`` (the long
+        fields, needed only to cut a snippet: see :meth:`texts`).
+        """
+        columns = "docnum, key, slug, section, lang, title, heading"
+        return self._rows(columns + (", body, lead" if text else ""), docnums)
+
+    def texts(self, docnums: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """Return the ``body`` and ``lead`` of each of ``docnums``."""
+        return self._rows("docnum, body, lead", docnums)
+
+    def _rows(self, columns: str, docnums: Sequence[int]) -> dict[int, dict[str, Any]]:
+        if not docnums:
+            return {}
         marks = ",".join("?" * len(docnums))
         cursor = self.db.execute(
-            "SELECT docnum, key, slug, section, lang, title, heading, body, lead"
-            f" FROM docs WHERE docnum IN ({marks})",
-            docnums,
+            f"SELECT {columns} FROM docs WHERE docnum IN ({marks})", list(docnums)
         )
         names = [d[0] for d in cursor.description]
         return {row[0]: dict(zip(names, row, strict=True)) for row in cursor}

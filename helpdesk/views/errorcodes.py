@@ -8,7 +8,7 @@ from flask import Flask, abort, redirect, render_template, request, session, url
 from werkzeug.wrappers import Response
 
 from helpdesk.content import get_library
-from helpdesk.errorcodes import service
+from helpdesk.errorcodes import memo, service
 from helpdesk.httpcache import render_page, revalidated
 from helpdesk.i18n import current_language, localized_blueprint
 from helpdesk.sandbox.errors import SandboxError
@@ -54,9 +54,12 @@ def code(code: str) -> Page:
     if page.errors:
         return render_template("errorcodes/code.html", page=page), 400
     # The same page for every reader of a language (answers come in the query):
-    # the page cache keeps it for a URL without a query string.
+    # the page cache keeps it for a URL without a query string, the error-code
+    # cache (bounded, of its own) for one with answers.
     return revalidated(
-        lambda: render_page("errorcodes/code.html", page=page),
+        lambda: memo.remembered_page(
+            lambda: render_page("errorcodes/code.html", page=page)
+        ),
         get_library().last_modified_ns(),
     )
 
@@ -97,5 +100,6 @@ def _create_sandbox(scenario: str | None, account: dict[str, Any] | None) -> str
 
 
 def init_app(app: Flask) -> None:
-    """Register the error-code pages."""
+    """Register the error-code pages, with their cache of plans and fix sections."""
+    memo.init_app(app)
     app.register_blueprint(bp)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Flask, render_template, request
 
 from helpdesk import search as search_service
 from helpdesk.content import get_library
 from helpdesk.contentloop import record_search
+from helpdesk.httpcache import render_page, with_csrf
 from helpdesk.i18n import current_language, localized_blueprint
 from helpdesk.search.results import results_page
 
@@ -27,28 +30,57 @@ def _page_number(raw: str | None) -> int:
 
 
 def _search(
-    query: str, lang: str, limit: int, page: int
+    query: str,
+    lang: str,
+    limit: int,
+    page: int,
+    *,
+    snippets: search_service.SnippetChoice | None = None,
+    fallback: bool = True,
 ) -> search_service.SearchResult:
-    return search_service.search(query, lang, limit=limit, page=page)
+    return search_service.search(
+        query, lang, limit=limit, page=page, snippets=snippets, fallback=fallback
+    )
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """A rendered results page (CSRF tokens as placeholders) and its total."""
+
+    html: str
+    total: int
+
+
+def _render(query: str, lang: str, page: int) -> _Shown:
+    languages = search_service.get_engine().languages
+    result = results_page(
+        query, lang, page, PAGE_SIZE, languages, _search, get_library()
+    )
+    html = render_page("search.html", query=query, result=result, page_size=PAGE_SIZE)
+    return _Shown(html, result.total)
 
 
 @bp.get("/search")
 def results() -> str:
     """Show one page of articles matching ``?q=``, the reader's language first."""
     query = request.args.get("q", "")
-    page = _page_number(request.args.get("page"))
-    result = None
-    if query.strip():
-        lang = current_language()
-        languages = search_service.get_engine().languages
-        result = results_page(
-            query, lang, page, PAGE_SIZE, languages, _search, get_library()
+    if not query.strip():
+        return render_template(
+            "search.html", query=query, result=None, page_size=PAGE_SIZE
         )
-        if page == 1:
-            record_search(lang, query, result.total)
-    return render_template(
-        "search.html", query=query, result=result, page_size=PAGE_SIZE
-    )
+    page = _page_number(request.args.get("page"))
+    lang = current_language()
+    # The page shows nothing of the reader but CSRF tokens (filled in below), so
+    # it is kept whole for its URL: scheme and host, path (the language) and
+    # query string (the query, the page, and the language links that keep it),
+    # with the content's fingerprint (the error-code notice reads the content)
+    # and, by search_service.cached, the index build.
+    url = f"{request.scheme}://{request.host}{request.script_root}{request.full_path}"
+    key = ("page", get_library().fingerprint, url)
+    shown = search_service.cached(key, lambda: _render(query, lang, page))
+    if page == 1:
+        record_search(lang, query, shown.total)
+    return with_csrf(shown.html)
 
 
 def init_app(app: Flask) -> None:

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from helpdesk.analytics.buffer import BufferedSearchCounts
 from helpdesk.analytics.store import (
     MemorySearchCountStore,
+    PendingCount,
     QueryCount,
     SearchCountStore,
     SQLiteSearchCountStore,
@@ -28,9 +30,14 @@ def memory_store(tmp: Path) -> SearchCountStore:
     return MemorySearchCountStore()
 
 
+def buffered_store(tmp: Path) -> SearchCountStore:
+    return BufferedSearchCounts(sqlite_store(tmp), every=3, seconds=3600)
+
+
 STORES: dict[str, Callable[[Path], SearchCountStore]] = {
     "memory": memory_store,
     "sqlite": sqlite_store,
+    "buffered": buffered_store,
 }
 
 
@@ -96,3 +103,22 @@ def test_purge_drops_the_days_before_the_cutoff_only(store: SearchCountStore) ->
     assert store.top_queries("en", EARLY) == [QueryCount("a", 1, 0, 1)]
     assert store.top_queries("nl", EARLY) == []
     assert store.purge(DAY) == 0
+
+
+def test_a_batch_adds_to_the_counts_as_searches_in_order(
+    store: SearchCountStore,
+) -> None:
+    store.record(DAY, "en", "a", 2)
+    store.add(
+        [
+            PendingCount(DAY, "en", "a", 3, 1, 7),
+            PendingCount(DAY, "en", "b", 2, 2, 0),
+            PendingCount(DAY, "nl", "a", 1, 0, 1),
+        ]
+    )
+    store.add([])
+    assert store.top_queries("en", EARLY) == [
+        QueryCount("a", 4, 1, 7),
+        QueryCount("b", 2, 2, 0),
+    ]
+    assert store.top_queries("nl", EARLY) == [QueryCount("a", 1, 0, 1)]

@@ -28,6 +28,9 @@ def search_app(search_instance: Path) -> Iterator[Flask]:
             "INSTANCE_PATH": str(search_instance),
             "WTF_CSRF_ENABLED": False,
             "SEARCH_AUTO_BUILD": True,
+            # Tests here swap the search function for fakes on this shared app:
+            # a cached answer would outlive them. test_cache.py turns it on.
+            "SEARCH_CACHE_ENTRIES": 0,
         }
     )
     yield app

@@ -27,7 +27,15 @@ def hit(slug: str, section: str, lang: str = "en", score: float = 1.0) -> Hit:
 
 
 def fake_search(by_lang: dict[str, list[Hit]]) -> grouping.Search:
-    def search(query: str, lang: str, limit: int, page: int) -> SearchResult:
+    def search(
+        query: str,
+        lang: str,
+        limit: int,
+        page: int,
+        *,
+        snippets: object = None,
+        fallback: bool = True,
+    ) -> SearchResult:
         hits = by_lang.get(lang, [])[:limit]
         return SearchResult(query, lang, len(hits), None, hits, 1, 1 if hits else 0)
 
@@ -229,7 +237,7 @@ def test_other_languages_come_after_under_their_own_heading(
     monkeypatch.setattr(
         search_view.search_service,
         "search",
-        lambda q, lang, limit=10, page=1: search(q, lang, limit, page),
+        lambda q, lang, limit=10, page=1, **_: search(q, lang, limit, page),
     )
     html = main_of(search_client.get(f"/{lang}/search?q=users").get_data(as_text=True))
     assert html.count(heading) == 1 and more in html
