@@ -36,7 +36,7 @@ FORMAT = 2
 #: Sections analysed per batch.
 BATCH = 2000
 #: From this many sections on, batches are analysed by worker processes.
-PARALLEL_FROM = 20_000
+PARALLEL_FROM = 5_000
 #: Postings scored at once (bounds the writer's memory).
 SCORE_CHUNK = 1 << 21
 #: The text fields of a section, per language; codes fields are added to these.
