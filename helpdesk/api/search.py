@@ -8,29 +8,17 @@ from flask import request
 from flask_babel import gettext as _
 
 from helpdesk.api.blueprint import bp
+from helpdesk.api.query_args import bounded_int, unknown_language
 from helpdesk.contentloop import record_search
 from helpdesk.errors import api_error
 from helpdesk.i18n import negotiate_api_language
 from helpdesk.search import MAX_LIMIT, SearchResult, cached, search
 from helpdesk.search.results import group_hits
-from helpdesk.settings import LANGUAGES
 
 #: Results returned when ``limit`` is not given.
 DEFAULT_LIMIT = 10
 #: Highest ``page`` accepted.
 MAX_PAGE = 100
-
-
-def _bounded_int(name: str, default: int, highest: int) -> int | None:
-    """Return ``?name=`` as an int in 1..highest, ``default`` if absent, else None."""
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        return None
-    return value if 1 <= value <= highest else None
 
 
 def result_json(result: SearchResult) -> dict[str, Any]:
@@ -72,27 +60,20 @@ def result_json(result: SearchResult) -> dict[str, Any]:
 @bp.get("/search")
 def search_articles() -> Any:
     """Search the articles; 400 with a localized message on bad parameters."""
-    requested = request.args.get("lang")
-    if requested is not None and requested not in LANGUAGES:
-        return api_error(
-            400,
-            _(
-                "Unknown language. Use one of: %(languages)s.",
-                languages=", ".join(LANGUAGES),
-            ),
-            code="invalid-lang",
-        )
+    refused = unknown_language()
+    if refused is not None:
+        return refused
     query = request.args.get("q", "")
     if not query.strip():
         return api_error(400, _("Type something to search for."), code="missing-query")
-    limit = _bounded_int("limit", DEFAULT_LIMIT, MAX_LIMIT)
+    limit = bounded_int("limit", DEFAULT_LIMIT, MAX_LIMIT)
     if limit is None:
         return api_error(
             400,
             _("The limit must be a whole number from 1 to %(max)s.", max=MAX_LIMIT),
             code="invalid-limit",
         )
-    page = _bounded_int("page", 1, MAX_PAGE)
+    page = bounded_int("page", 1, MAX_PAGE)
     if page is None:
         return api_error(
             400,

@@ -8,6 +8,7 @@ from flask import request, url_for
 from flask_babel import gettext as _
 
 from helpdesk.api.blueprint import bp
+from helpdesk.api.query_args import bounded_int, unknown_language
 from helpdesk.content import get_library
 from helpdesk.errors import api_error
 from helpdesk.i18n import negotiate_api_language
@@ -18,7 +19,6 @@ from helpdesk.search.suggest import (
     Suggestion,
     suggest,
 )
-from helpdesk.settings import LANGUAGES
 
 
 def _url(item: Suggestion) -> str:
@@ -46,18 +46,6 @@ def suggestion_json(item: Suggestion) -> dict[str, Any]:
     return body
 
 
-def _limit() -> int | None:
-    """Return ``?limit=`` in 1..MAX_LIMIT, the default if absent, else None."""
-    raw = request.args.get("limit")
-    if raw is None:
-        return DEFAULT_LIMIT
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        return None
-    return value if 1 <= value <= MAX_LIMIT else None
-
-
 @bp.get("/suggest")
 def suggest_sections() -> Any:
     """Complete the text being typed; 400 with a localized message on bad input.
@@ -65,16 +53,9 @@ def suggest_sections() -> Any:
     An empty ``q`` has no suggestions (a box that was just cleared); a missing
     one is an error, like a ``q`` longer than anyone types into a search box.
     """
-    requested = request.args.get("lang")
-    if requested is not None and requested not in LANGUAGES:
-        return api_error(
-            400,
-            _(
-                "Unknown language. Use one of: %(languages)s.",
-                languages=", ".join(LANGUAGES),
-            ),
-            code="invalid-lang",
-        )
+    refused = unknown_language()
+    if refused is not None:
+        return refused
     query = request.args.get("q")
     if query is None:
         return api_error(400, _("Type something to search for."), code="missing-query")
@@ -87,7 +68,7 @@ def suggest_sections() -> Any:
             ),
             code="query-too-long",
         )
-    limit = _limit()
+    limit = bounded_int("limit", DEFAULT_LIMIT, MAX_LIMIT)
     if limit is None:
         return api_error(
             400,
