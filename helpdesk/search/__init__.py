@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import quote
 
 import click
 from flask import Flask, current_app, g, has_request_context, url_for
@@ -73,7 +74,22 @@ def index_ready() -> bool:
 
 
 def _article_url(lang: str, slug: str, section: str) -> str:
-    return url_for("pages.article", lang_code=lang, slug=slug, _anchor=section)
+    """Return ``url_for`` of a section, building each article's URL once a request.
+
+    A page ranks up to 50 sections in each language, mostly of a few articles:
+    the anchor is quoted as ``url_for`` quotes it (``_anchor``).
+    """
+    built: dict[tuple[str, str], str] | None = g.get("_search_article_urls")
+    if built is None:
+        built = g._search_article_urls = {}
+    base = built.get((lang, slug))
+    if base is None:
+        base = built[(lang, slug)] = url_for("pages.article", lang_code=lang, slug=slug)
+    return f"{base}#{quote(section, safe=_ANCHOR_SAFE)}"
+
+
+#: What ``flask.url_for`` leaves unquoted in an ``_anchor``.
+_ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
 
 
 def search(

@@ -33,6 +33,10 @@ ANALYZER_VERSION = 5
 #: The snowballstemmer release the stems come from; an index records it.
 SNOWBALL_VERSION: str = metadata.version("snowballstemmer")
 
+#: Query words (and queries' word tuples) whose analysis is kept: the functions
+#: of a query word below are pure, and readers' words recur.
+QUERY_CACHE = 65_536
+
 #: The snowballstemmer algorithm for each site language.
 STEMMER_NAMES = {"en": "english", "nl": "dutch", "pl": "polish"}
 
@@ -380,6 +384,7 @@ NEGATED = {
 }
 
 
+@lru_cache(maxsize=QUERY_CACHE)
 def negated_names(lang: str, words: tuple[str, ...]) -> tuple[str, ...]:
     """Return the words that a negation among ``words`` names (:data:`NEGATED`).
 
@@ -411,6 +416,7 @@ def _synonym_sets(lang: str) -> dict[str, tuple[str, ...]]:
     return {form: tuple(dict.fromkeys(words)) for form, words in found.items()}
 
 
+@lru_cache(maxsize=QUERY_CACHE)
 def synonyms(lang: str, word: str) -> tuple[str, ...]:
     """Return the words that mean what a lowercase query ``word`` means in ``lang``.
 
@@ -444,6 +450,7 @@ def words(text: str) -> list[str]:
     return [m.group(0).lower() for m in _WORD.finditer(text)]
 
 
+@lru_cache(maxsize=QUERY_CACHE)
 def query_forms(lang: str, word: str) -> tuple[str, ...]:
     """Return the index terms a lowercase query word may match in ``lang``.
 

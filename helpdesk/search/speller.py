@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -14,6 +15,9 @@ from helpdesk.search.store import SCHEMA
 MIN_LENGTH = 4
 #: From this length on, two edits are allowed instead of one.
 TWO_EDITS_FROM = 8
+#: Answers a speller keeps per kind of lookup (word, beginning, correction): its
+#: build never changes, and readers' words recur from query to query.
+KEPT = 4_096
 
 
 def max_edits(word: str) -> int:
@@ -29,7 +33,8 @@ class Speller:
     The words are read from a build's ``words`` table (:mod:`.store`) as needed:
     a lookup, a range of words sharing a beginning, or the words with the
     typo's first letter and about its length, whose distances rapidfuzz
-    computes. Nothing per word is kept in memory.
+    computes. Only the last :data:`KEPT` answers of each kind are kept (they
+    are pure: a build never changes), so a word seen before costs no query.
     """
 
     def __init__(self, words: Mapping[str, Sequence[object]], lang: str = "xx"):
@@ -39,16 +44,22 @@ class Speller:
         store_words(
             db, lang, {w: (str(v[0]), int(str(v[1]))) for w, v in words.items()}
         )
-        self._db, self._lang = db, lang
+        self._setup(db, lang)
 
     @classmethod
     def open(cls, db: sqlite3.Connection, lang: str) -> Speller:
         """Return the speller of ``lang`` over a build's database."""
         speller = cls.__new__(cls)
-        speller._db, speller._lang = db, lang
+        speller._setup(db, lang)
         return speller
 
-    def _one(self, folded: str) -> tuple[str, int] | None:
+    def _setup(self, db: sqlite3.Connection, lang: str) -> None:
+        self._db, self._lang = db, lang
+        self._one = lru_cache(maxsize=KEPT)(self._read_one)
+        self._starting = lru_cache(maxsize=KEPT)(self._read_starting)
+        self._corrected = lru_cache(maxsize=KEPT)(self._correct)
+
+    def _read_one(self, folded: str) -> tuple[str, int] | None:
         row = self._db.execute(
             "SELECT spelling, freq FROM words WHERE lang = ? AND folded = ?",
             (self._lang, folded),
@@ -67,15 +78,21 @@ class Speller:
 
     def starting_with(self, prefix: str, limit: int) -> list[str]:
         """Return the spellings of the commonest known words beginning ``prefix``."""
+        return list(self._starting(prefix, limit))
+
+    def correct(self, folded: str) -> str | None:
+        """Return the spelling of the closest known word, or None."""
+        return self._corrected(folded)
+
+    def _read_starting(self, prefix: str, limit: int) -> tuple[str, ...]:
         rows = self._db.execute(
             "SELECT spelling FROM words WHERE lang = ? AND folded >= ?"
             " AND folded < ? ORDER BY freq DESC, folded LIMIT ?",
             (self._lang, prefix, prefix + "\U0010ffff", limit),
         )
-        return [str(row[0]) for row in rows]
+        return tuple(str(row[0]) for row in rows)
 
-    def correct(self, folded: str) -> str | None:
-        """Return the spelling of the closest known word, or None."""
+    def _correct(self, folded: str) -> str | None:
         edits = max_edits(folded)
         if not edits or folded in self:
             return None

@@ -12,17 +12,22 @@ A build is two files besides ``build.json``:
     BM25F score in each of its documents (float64, aligned), in the same order:
     scores are computed when the build is written, since a build never changes.
 
-Both are read from disk on demand (SQLite's page cache, a memory map): nothing
-per term or per document is held in Python objects, so a worker's memory stays
-small whatever the size of the index, and the operating system shares the
-mapped pages between the workers of one machine.
+Both are read from disk on demand (SQLite's page cache, a memory map), so a
+worker's memory stays small whatever the size of the index, and the operating
+system shares the mapped pages between the workers of one machine. A reader
+keeps only the terms and documents it read last (bounded LRUs of
+:data:`TERM_CACHE` terms and :data:`DOC_CACHE` documents): a build never
+changes, and a query's words and the sections they find are mostly those of the
+queries before it, so most lookups skip SQLite.
 """
 
 from __future__ import annotations
 
 import mmap
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +61,10 @@ CREATE TABLE shapes (
 
 #: SQLite page cache per connection, in KiB (negative: KiB, as SQLite counts).
 CACHE_KIB = 4096
+#: Terms whose place in the postings a reader keeps (a few hundred bytes each).
+TERM_CACHE = 16_384
+#: Documents whose stored fields a reader keeps (a section's text, a few KiB).
+DOC_CACHE = 2_048
 
 Postings = tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]
 _EMPTY: Postings = (np.zeros(0, np.int32), np.zeros(0, np.float64))
@@ -89,11 +98,16 @@ class IndexReader:
             self._map = (
                 mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else None
             )
+        # Pure lookups into a build that never changes: kept, a bounded number.
+        self._term = lru_cache(maxsize=TERM_CACHE)(self._lookup)
+        self._docs: OrderedDict[tuple[str, int], tuple[Any, ...]] = OrderedDict()
 
     def close(self) -> None:
         """Close the database; the map goes with the last array reading it."""
         self.db.close()
         self._map = None
+        self._term.cache_clear()
+        self._docs.clear()
 
     def __contains__(self, key: object) -> bool:
         """Return whether ``(field, term)`` occurs in the index."""
@@ -102,8 +116,15 @@ class IndexReader:
     def _find(self, key: object) -> tuple[int, int] | None:
         if not isinstance(key, tuple) or len(key) != 2:
             return None
+        field, term = key
+        if not isinstance(field, str) or not isinstance(term, str):
+            return None
+        return self._term(field, term)
+
+    def _lookup(self, field: str, term: str) -> tuple[int, int] | None:
         row = self.db.execute(
-            "SELECT start, count FROM terms WHERE field = ? AND term = ?", key
+            "SELECT start, count FROM terms WHERE field = ? AND term = ?",
+            (field, term),
         ).fetchone()
         return None if row is None else (int(row[0]), int(row[1]))
 
@@ -135,14 +156,37 @@ class IndexReader:
         return self._rows("docnum, body, lead", docnums)
 
     def _rows(self, columns: str, docnums: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """Return fresh dicts of ``columns`` (docnum first) for ``docnums``.
+
+        Rows come from the reader's LRU where it has them, the rest in one query.
+        """
         if not docnums:
             return {}
-        marks = ",".join("?" * len(docnums))
-        cursor = self.db.execute(
-            f"SELECT {columns} FROM docs WHERE docnum IN ({marks})", list(docnums)
-        )
-        names = [d[0] for d in cursor.description]
-        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor}
+        kept = self._docs
+        rows: dict[int, tuple[Any, ...]] = {}
+        missing: list[int] = []
+        for docnum in docnums:
+            row = kept.get((columns, docnum))
+            if row is None:
+                missing.append(docnum)
+            else:
+                kept.move_to_end((columns, docnum))
+                rows[docnum] = row
+        if missing:
+            marks = ",".join("?" * len(missing))
+            cursor = self.db.execute(
+                f"SELECT {columns} FROM docs WHERE docnum IN ({marks})", missing
+            )
+            for row in cursor:
+                rows[row[0]] = kept[(columns, row[0])] = row
+            while len(kept) > DOC_CACHE:
+                kept.popitem(last=False)
+        names = [name.strip() for name in columns.split(",")]
+        # In the order SQLite returns them (by docnum), as before the cache.
+        return {
+            docnum: dict(zip(names, rows[docnum], strict=True))
+            for docnum in sorted(rows)
+        }
 
 
 def scores_at(postings: int) -> int:
