@@ -73,19 +73,33 @@ def index_ready() -> bool:
     return build is not None and build.is_dir()
 
 
-def _article_url(lang: str, slug: str, section: str) -> str:
-    """Return ``url_for`` of a section, building each article's URL once a request.
+def _article_urls() -> Callable[[str, str, str], str]:
+    """Return this request's ``url_for`` of a section, building each URL once.
 
-    A page ranks up to 50 sections in each language, mostly of a few articles:
-    the anchor is quoted as ``url_for`` quotes it (``_anchor``).
+    A page ranks up to 50 sections in each language, of a few articles, and
+    the same sections again for each language searched: each article's URL is
+    built by ``url_for`` once a request, and its sections' anchors are quoted
+    as ``url_for`` quotes an ``_anchor``.
     """
-    built: dict[tuple[str, str], str] | None = g.get("_search_article_urls")
-    if built is None:
-        built = g._search_article_urls = {}
-    base = built.get((lang, slug))
-    if base is None:
-        base = built[(lang, slug)] = url_for("pages.article", lang_code=lang, slug=slug)
-    return f"{base}#{quote(section, safe=_ANCHOR_SAFE)}"
+    found: Callable[[str, str, str], str] | None = g.get("_search_article_url")
+    if found is not None:
+        return found
+    articles: dict[tuple[str, str], str] = {}
+    sections: dict[tuple[str, str, str], str] = {}
+
+    def article_url(lang: str, slug: str, section: str) -> str:
+        url = sections.get((lang, slug, section))
+        if url is None:
+            base = articles.get((lang, slug))
+            if base is None:
+                base = url_for("pages.article", lang_code=lang, slug=slug)
+                articles[(lang, slug)] = base
+            url = f"{base}#{quote(section, safe=_ANCHOR_SAFE)}"
+            sections[(lang, slug, section)] = url
+        return url
+
+    g._search_article_url = article_url
+    return article_url
 
 
 #: What ``flask.url_for`` leaves unquoted in an ``_anchor``.
@@ -115,7 +129,7 @@ def search(
         check = not g.get("_search_checked", False)
         g._search_checked = True
         return engine.search(
-            query, lang, limit, page, _article_url, check=check, **options
+            query, lang, limit, page, _article_urls(), check=check, **options
         )
     return engine.search(query, lang, limit, page, **options)
 

@@ -211,6 +211,7 @@ class SearchEngine:
             QueryTerm(t.fieldname, t.text, t.boost, getattr(t, "word", -1))
             for t in q.subqueries
         ]
+        wanted = _highlighted(terms)
         total, best = rank(opened.reader, terms, page * limit, self.coordination)
         pages = math.ceil(total / limit)
         shown = best[(page - 1) * limit :]
@@ -226,7 +227,6 @@ class SearchEngine:
             texts = reader.texts([page_hits[i].docnum for i in chosen])
             for i in chosen:
                 page_hits[i].stored.update(texts[page_hits[i].docnum])
-        wanted = _highlighted(q)
         hits = [
             self._hit(hit, self._snippet(hit, wanted) if i in chosen else "", url_for)
             for i, hit in enumerate(page_hits)
@@ -501,13 +501,13 @@ def _suggestion(
     return _WORD.sub(replace, parsed.text)
 
 
-def _highlighted(q: TermUnion) -> dict[str, set[str]]:
+def _highlighted(terms: Iterable[QueryTerm]) -> dict[str, set[str]]:
     """Return the index terms to mark in a snippet, by language.
 
     The text fields' terms, and the codes: a code is also a word of the text.
     """
     wanted: dict[str, set[str]] = {}
-    for fieldname, text in q.iter_all_terms():
-        lang = fieldname.rsplit("_", 1)[1]
-        wanted.setdefault(lang, set()).add(text)
+    for term in terms:
+        lang = term.fieldname.rsplit("_", 1)[1]
+        wanted.setdefault(lang, set()).add(term.text)
     return wanted

@@ -63,27 +63,34 @@ def rank(
     one that repeats a few of them. 0 adds the scores alone, as Whoosh does.
     """
     size = source.doc_count
-    total = np.zeros(size, dtype=np.float64)
-    hit = np.zeros(size, dtype=np.bool_)
-    words: dict[int, npt.NDArray[np.bool_]] = {}
+    # Every term's documents and weighted scores in the order of the terms, added
+    # up at once: bincount adds each document's scores in that order, from 0,
+    # as adding term after term into an array of zeros does (the same floats).
+    found_docs: list[npt.NDArray[np.int32]] = []
+    found_scores: list[npt.NDArray[np.float64]] = []
+    words: dict[int, list[npt.NDArray[np.int32]]] = {}
     for fieldname, text, boost, word in terms:
         docnums, scores = source.postings(fieldname, text)
         if not len(docnums):
             continue
-        # A term's documents are distinct: fancy-index addition is exact.
-        total[docnums] += scores if boost == 1.0 else scores * boost
-        hit[docnums] = True
+        found_docs.append(docnums)
+        found_scores.append(scores if boost == 1.0 else scores * boost)
         if coordination and word >= 0:
-            mask = words.get(word)
-            if mask is None:
-                mask = words[word] = np.zeros(size, dtype=np.bool_)
-            mask[docnums] = True
+            words.setdefault(word, []).append(docnums)
+    if not found_docs:
+        return Ranking(0, [])
+    every = np.concatenate(found_docs)
+    total = np.bincount(every, np.concatenate(found_scores), size)
+    hit = np.zeros(size, dtype=np.bool_)
+    hit[every] = True
     matched = np.flatnonzero(hit)
     sums = total[matched]
     asked = len({term.word for term in terms if term.word >= 0})
     if coordination and asked > 1 and len(words) > 1:
         counts = np.zeros(len(matched), dtype=np.int64)
-        for mask in words.values():
+        for found in words.values():
+            mask = np.zeros(size, dtype=np.bool_)
+            mask[np.concatenate(found)] = True
             counts += mask[matched]
         factors = np.array([(m / asked) ** coordination for m in range(asked + 1)])
         factors[0] = factors[1]  # terms of no word: as one word

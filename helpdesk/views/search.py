@@ -12,6 +12,7 @@ from helpdesk.contentloop import record_search
 from helpdesk.httpcache import render_page, with_csrf
 from helpdesk.i18n import current_language, localized_blueprint
 from helpdesk.search.results import results_page
+from helpdesk.views import search_shell
 
 bp = localized_blueprint("search", __name__)
 
@@ -56,8 +57,12 @@ def _render(query: str, lang: str, page: int) -> _Shown:
     result = results_page(
         query, lang, page, PAGE_SIZE, languages, _search, get_library()
     )
-    html = render_page("search.html", query=query, result=result, page_size=PAGE_SIZE)
-    return _Shown(html, result.total)
+    # Only what was found is rendered for each query: the page around it is
+    # the same for every query of a language (:mod:`.search_shell`).
+    found = render_page(
+        "_search_found.html", query=query, result=result, page_size=PAGE_SIZE
+    )
+    return _Shown(search_shell.fill(search_shell.shell(), query, found), result.total)
 
 
 @bp.get("/search")
@@ -65,9 +70,7 @@ def results() -> str:
     """Show one page of articles matching ``?q=``, the reader's language first."""
     query = request.args.get("q", "")
     if not query.strip():
-        return render_template(
-            "search.html", query=query, result=None, page_size=PAGE_SIZE
-        )
+        return render_template("search.html", query=query, found=None)
     page = _page_number(request.args.get("page"))
     lang = current_language()
     # The page shows nothing of the reader but CSRF tokens (filled in below), so
