@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterator
+from functools import lru_cache
 
 from markupsafe import escape
 
@@ -25,6 +26,8 @@ SNIPPET_SURROUND = 90
 #: A sentence end this close to the window's end is where the snippet ends.
 SENTENCE_SLACK = 80
 ELLIPSIS = "…"
+#: Section texts whose words' forms are kept (:func:`_word_index`).
+TEXT_CACHE = 1_024
 
 _WORD = re.compile(analysis.WORD_PATTERN)
 _FINDALL = _WORD.findall
@@ -59,13 +62,21 @@ def matches(
     Each distinct word is analysed once, and only when it could match: a
     word's forms begin with its own first letter (Dutch ``ge-`` aside, which the
     stemmer takes off), so a word whose first letter no wanted term has is
-    passed over without stemming it. Then only the marked words' places are
+    passed over without stemming it. With the index's own forms, a text's words
+    are analysed once for every query (:func:`_word_index`), and only those
+    with a wanted form are looked at. Then only the marked words' places are
     looked up.
     """
     firsts = {term[:1] for term in wanted}
     fold = analysis.fold
     marked = set()
-    for word in set(map(str.lower, _FINDALL(text))):
+    if forms is analysis.word_forms:
+        # Only the words having a wanted form can be marked: looked up by form.
+        index = _word_index(text, lang)
+        candidates = {word for term in wanted for word in index.get(term, ())}
+    else:
+        candidates = set(map(str.lower, _FINDALL(text)))
+    for word in candidates:
         if word in stops:
             continue
         first = word[:1]
@@ -93,6 +104,20 @@ def matches(
     places = [(at, at + len(w), w) for w in marked for at in _places(lowered, w)]
     places.sort()
     return places
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _word_index(text: str, lang: str) -> dict[str, tuple[str, ...]]:
+    """Return each indexed form of the words of ``text``: the lowercase words with it.
+
+    Kept for the last :data:`TEXT_CACHE` texts: the sections shown for one query
+    are mostly those shown for the queries before it.
+    """
+    index: dict[str, list[str]] = {}
+    for word in set(map(str.lower, _FINDALL(text))):
+        for form in analysis.word_forms(lang, word):
+            index.setdefault(form, []).append(word)
+    return {form: tuple(words) for form, words in index.items()}
 
 
 def _word_char(c: str) -> bool:
