@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Hashable
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import quote
@@ -85,18 +86,14 @@ def _article_urls() -> Callable[[str, str, str], str]:
     if found is not None:
         return found
     articles: dict[tuple[str, str], str] = {}
-    sections: dict[tuple[str, str, str], str] = {}
 
     def article_url(lang: str, slug: str, section: str) -> str:
-        url = sections.get((lang, slug, section))
-        if url is None:
-            base = articles.get((lang, slug))
-            if base is None:
-                base = url_for("pages.article", lang_code=lang, slug=slug)
-                articles[(lang, slug)] = base
-            url = f"{base}#{quote(section, safe=_ANCHOR_SAFE)}"
-            sections[(lang, slug, section)] = url
-        return url
+        base = articles.get((lang, slug))
+        if base is None:
+            base = articles[(lang, slug)] = url_for(
+                "pages.article", lang_code=lang, slug=slug
+            )
+        return f"{base}#{_anchor(section)}"
 
     g._search_article_url = article_url
     return article_url
@@ -104,6 +101,12 @@ def _article_urls() -> Callable[[str, str, str], str]:
 
 #: What ``flask.url_for`` leaves unquoted in an ``_anchor``.
 _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
+
+
+@lru_cache(maxsize=16_384)
+def _anchor(section: str) -> str:
+    """Return a section id quoted as ``url_for`` quotes an ``_anchor``."""
+    return quote(section, safe=_ANCHOR_SAFE)
 
 
 def search(

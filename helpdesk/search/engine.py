@@ -16,6 +16,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -423,6 +424,7 @@ MIN_ROOT = 4
 MAX_ROOT_CANDIDATES = 40
 
 
+@lru_cache(maxsize=analysis.QUERY_CACHE)
 def root(folded: str, lang: str) -> str:
     """Return ``folded`` without its derivational ending, or itself."""
     for suffix in ROOT_SUFFIXES.get(lang, ()):

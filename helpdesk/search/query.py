@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from whoosh import query as wq
 
@@ -120,11 +121,16 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 def fields(lang: str) -> dict[str, float]:
     """Return the text fields searched for ``lang`` with their boosts."""
-    return {
-        f"heading_{lang}": HEADING_BOOST,
-        f"body_{lang}": BODY_BOOST,
-        f"lead_{lang}": LEAD_BOOST,
-    }
+    return dict(_fields(lang))
+
+
+@lru_cache(maxsize=16)
+def _fields(lang: str) -> tuple[tuple[str, float], ...]:
+    return (
+        (f"heading_{lang}", HEADING_BOOST),
+        (f"body_{lang}", BODY_BOOST),
+        (f"lead_{lang}", LEAD_BOOST),
+    )
 
 
 def content_words(
@@ -172,9 +178,11 @@ class WordTerm(wq.Term):
 def _word_terms(
     lang: str, forms: Iterable[str], boost: float = 1.0, word: int = -1
 ) -> list[wq.Query]:
+    if not forms:
+        return []
     return [
         WordTerm(field, form, boost=field_boost * boost, word=word)
-        for field, field_boost in fields(lang).items()
+        for field, field_boost in _fields(lang)
         for form in forms
         if form
     ]
