@@ -9,6 +9,19 @@ the pages set (a reader on their second page); "article, new" is a first visit
 without cookies (a new session and CSRF token each time), and "304" a conditional
 GET: an article requested with the ETag of its last answer.
 
+Two lines for the search page. "search page" repeats one query, so after the
+first request it is served from the search result cache (``SEARCH_CACHE_ENTRIES``
+pages per worker): it measures that cache. "search, first-seen" sends a query the
+workers have not answered before with every request: each wrk connection walks,
+from a random place, a list of :data:`FIRST_SEEN_COUNT` distinct queries in their
+own language's search page, each a query of the search benches (the public eval
+set and the held-out ones) plus one word of another query of its language (a
+reader's query is a few topical words). A run of a few thousand requests over
+that many queries, against an LRU of 256 pages per worker, meets a page it
+rendered before for well under 1% of its requests, so the line measures the
+search itself (query analysis, spelling, ranking, snippets, rendering): what a
+new query costs. The app runs with its usual settings (the cache on), as served.
+
 Run: ``.venv/bin/python bench/page_throughput.py [--rounds 3] [--seconds 1]
 [--routes LABEL_OR_PATH ...]`` (``--routes`` measures only the routes whose label
 or path is given, e.g. ``--routes "error-code page"``; the "article, new" and 304
@@ -19,22 +32,45 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
+import random
 import statistics
 import sys
 import tempfile
+import urllib.parse
 from pathlib import Path
 
-from serving import BENCH, LUA_COMMON, BenchError, free_port, run_wrk, start, stop
+from serving import (
+    BENCH,
+    LUA_COMMON,
+    BenchError,
+    free_port,
+    lua_strings,
+    run_wrk,
+    start,
+    stop,
+)
 
 ANSWERED = "/nl/errors/1009?users=5&admins=2&managed=2&deactivated=1&rooms=1&diagnose=1"
+#: The "search, first-seen" line: a new query with every request (see the docstring).
+FIRST_SEEN = "/<lang>/search?q=<new each time>"
+#: Distinct queries it walks through: far more than the result cache keeps (256).
+FIRST_SEEN_COUNT = 12_000
+QUERY_FILES = (
+    BENCH.parent.parent / "shared" / "eval" / "search_queries.jsonl",
+    BENCH / "heldout_queries.jsonl",
+    BENCH / "heldout_questions.jsonl",
+)
 #: (label, path, target ratio to hello or None, expected status)
 ROUTES: tuple[tuple[str, str, float | None, int], ...] = (
     ("home", "/en/", 0.6, 200),
     ("article", "/nl/articles/error-1009", 0.6, 200),
     ("article", "/pl/articles/remove-users", 0.6, 200),
     ("article list", "/en/articles/", 0.6, 200),
+    # One query again and again: served from the search result cache.
     ("search page", "/pl/search?q=odlaczyc%20uzytkownika", 0.3, 200),
+    ("search, first-seen", FIRST_SEEN, 0.3, 200),
     ("error-code page", "/nl/errors/1009", 0.3, 200),
     # The reader's own diagnosis: answers in the query string, no whole-page cache.
     ("error-code answers", ANSWERED, None, 200),
@@ -71,6 +107,61 @@ def cookie_header(jar: dict[str, str]) -> str:
 def lua_headers(headers: dict[str, str]) -> str:
     """Return wrk Lua lines that send ``headers`` with every request."""
     return "".join(f'wrk.headers["{k}"] = [[{v}]]\n' for k, v in headers.items())
+
+
+def first_seen_paths(count: int = FIRST_SEEN_COUNT) -> list[str]:
+    """Return ``count`` distinct search page paths: a bench query and one more word.
+
+    Each query of :data:`QUERY_FILES` (in its language) gets a word of another
+    query of its language; shuffled with a fixed seed, so every run walks the
+    same list.
+    """
+    queries: list[tuple[str, str]] = []
+    for path in QUERY_FILES:
+        if path.exists():
+            for line in path.read_text("utf-8").splitlines():
+                if line.strip():
+                    found = json.loads(line)
+                    queries.append((found.get("lang", "en"), found["q"]))
+    words: dict[str, list[str]] = {}
+    for lang, text in queries:
+        words.setdefault(lang, []).extend(text.lower().split())
+    combos = sorted(
+        {
+            (lang, f"{text} {word}")
+            for lang, text in queries
+            for word in dict.fromkeys(words[lang])
+            if word not in text.lower().split()
+        }
+    )
+    random.Random(11).shuffle(combos)
+    if len(combos) < count:
+        raise BenchError(f"only {len(combos)} first-seen queries, {count} wanted")
+    return [
+        f"/{lang}/search?q={urllib.parse.quote(text)}" for lang, text in combos[:count]
+    ]
+
+
+LUA_ROTATE = """
+local paths = {%(paths)s}
+local pos = 0
+-- Each connection (each wrk thread) starts at its own random place, a new one
+-- every run: no two runs walk the same stretch of the list, but by chance.
+function init(args)
+  math.randomseed(os.time() * 1000 + tid * 7919)
+  pos = math.random(#paths)
+end
+
+function request()
+  pos = pos %% #paths + 1
+  return wrk.format("GET", paths[pos])
+end
+"""
+
+
+def rotation(paths: list[str]) -> str:
+    """Return wrk Lua that requests the next of ``paths`` each time."""
+    return LUA_ROTATE % {"paths": lua_strings(paths)}
 
 
 def measure(
@@ -125,17 +216,25 @@ def main() -> None:
             # with every later request, as from a browser; hello gets them too.
             jar: dict[str, str] = {}
             etag = None
+            new_queries = first_seen_paths()
             for _label, path, _target, status in routes:
+                # The first-seen line is checked on queries it will not ask again.
+                checked = new_queries.pop() if path == FIRST_SEEN else path
                 for _ in range(2 * args.workers):
-                    got, headers = first_answer(app_port, path, jar)
+                    got, headers = first_answer(app_port, checked, jar)
                     if got != status:
-                        raise BenchError(f"{path}: {got}, expected {status}")
+                        raise BenchError(f"{checked}: {got}, expected {status}")
                 if path == CONDITIONAL:
                     etag = headers.get("etag")
             cookies = lua_headers({"Cookie": cookie_header(jar)} if jar else {})
             ports = (app_port, hello_port)
             for label, path, target, _status in routes:
-                row(label, path, target, compare(ports, path, args, tmp, cookies))
+                if path == FIRST_SEEN:
+                    lua = cookies + rotation(new_queries)
+                    result = compare(ports, new_queries[0], args, tmp, lua, cookies)
+                else:
+                    result = compare(ports, path, args, tmp, cookies)
+                row(label, path, target, result)
             if all(path != CONDITIONAL for _label, path, _t, _s in routes):
                 return
             new = compare(ports, CONDITIONAL, args, tmp, "")
