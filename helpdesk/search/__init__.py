@@ -19,7 +19,7 @@ from typing import TypeVar
 from urllib.parse import quote
 
 import click
-from flask import Flask, current_app, g, has_request_context, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask.cli import AppGroup
 
 from helpdesk.content import ContentLibrary, get_library
@@ -51,6 +51,9 @@ __all__ = [
 _EXTENSION_KEY = "helpdesk.search"
 _BUILT_AT_START = "helpdesk.search.built_at_start"
 _CACHE_KEY = "helpdesk.search.cache"
+_URLS_KEY = "helpdesk.search.article_urls"
+#: Articles' URLs (per host and script root) kept by an app.
+ARTICLE_URLS = 4_096
 
 T = TypeVar("T")
 
@@ -85,13 +88,17 @@ def _article_urls() -> Callable[[str, str, str], str]:
     found: Callable[[str, str, str], str] | None = g.get("_search_article_url")
     if found is not None:
         return found
+    # An article's URL depends on the request only by its host and script root.
+    kept: FragmentCache = current_app.extensions[_URLS_KEY]
+    where = (request.host, request.script_root)
     articles: dict[tuple[str, str], str] = {}
 
     def article_url(lang: str, slug: str, section: str) -> str:
         base = articles.get((lang, slug))
         if base is None:
-            base = articles[(lang, slug)] = url_for(
-                "pages.article", lang_code=lang, slug=slug
+            base = articles[(lang, slug)] = kept.get_or_render(
+                (*where, lang, slug),
+                lambda: url_for("pages.article", lang_code=lang, slug=slug),
             )
         return f"{base}#{_anchor(section)}"
 
@@ -225,5 +232,6 @@ def init_app(app: Flask) -> None:
     if app.config.get("TEMPLATES_AUTO_RELOAD") or app.debug:
         entries = 0  # the search page is kept rendered: a template edit must show
     app.extensions[_CACHE_KEY] = FragmentCache(entries)
+    app.extensions[_URLS_KEY] = FragmentCache(ARTICLE_URLS)
     if app.config.get("SEARCH_AUTO_BUILD", True):
         app.extensions[_BUILT_AT_START] = ensure_index(app)

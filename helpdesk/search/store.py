@@ -100,6 +100,8 @@ class IndexReader:
             )
         # Pure lookups into a build that never changes: kept, a bounded number.
         self._term = lru_cache(maxsize=TERM_CACHE)(self._lookup)
+        # Views on the map (no copy): a term's arrays are made once.
+        self._postings = lru_cache(maxsize=TERM_CACHE)(self._read_postings)
         self._docs: OrderedDict[tuple[str, int], tuple[Any, ...]] = OrderedDict()
 
     def close(self) -> None:
@@ -107,6 +109,7 @@ class IndexReader:
         self.db.close()
         self._map = None
         self._term.cache_clear()
+        self._postings.cache_clear()
         self._docs.clear()
 
     def __contains__(self, key: object) -> bool:
@@ -130,7 +133,10 @@ class IndexReader:
 
     def postings(self, field: str, term: str) -> Postings:
         """Return the documents holding a term and the term's score in each."""
-        found = self._find((field, term))
+        return self._postings(field, term)
+
+    def _read_postings(self, field: str, term: str) -> Postings:
+        found = self._term(field, term)
         if found is None or self._map is None:
             return _EMPTY
         start, count = found
