@@ -80,7 +80,10 @@ def rank(
     if not found_docs:
         return Ranking(0, [])
     every = np.concatenate(found_docs)
-    total = np.bincount(every, np.concatenate(found_scores), size)
+    # (Weighted, bincount answers float64 already: the cast copies nothing.)
+    total = np.bincount(every, np.concatenate(found_scores), size).astype(
+        np.float64, copy=False
+    )
     hit = np.zeros(size, dtype=np.bool_)
     hit[every] = True
     matched = np.flatnonzero(hit)
