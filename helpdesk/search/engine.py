@@ -26,11 +26,10 @@ from helpdesk.search.query import (
     COORDINATION,
     Forms,
     ParsedQuery,
-    TermUnion,
-    build_multilingual_query,
-    build_query,
     content_words,
+    multilingual_terms,
     parse_query,
+    query_terms,
 )
 from helpdesk.search.ranking import QueryTerm, rank
 from helpdesk.search.speller import Speller
@@ -181,15 +180,15 @@ class SearchEngine:
             return empty
         corrections, related, variants, parts = self._corrections(opened, parsed, lang)
         suggestion = _suggestion(parsed, corrections)
-        q = build_query(
+        terms = query_terms(
             parsed, lang, self.forms, self.stops, corrections, related, variants, parts
         )
         run = (parsed, lang, limit, page, suggestion, url_for, snippets)
-        result = self._run(opened, q, *run)
+        result = self._run(opened, terms, *run)
         if fallback and result.total == 0 and page == 1:
             others = [other for other in self.languages if other != lang]
-            q = build_multilingual_query(parsed, others, self.forms, self.stops)
-            found = self._run(opened, q, *run)
+            terms = multilingual_terms(parsed, others, self.forms, self.stops)
+            found = self._run(opened, terms, *run)
             if found.total:
                 return found
         return result
@@ -197,7 +196,7 @@ class SearchEngine:
     def _run(
         self,
         opened: _Opened,
-        q: TermUnion | None,
+        terms: list[QueryTerm],
         parsed: ParsedQuery,
         lang: str,
         limit: int,
@@ -206,12 +205,8 @@ class SearchEngine:
         url_for: Callable[[str, str, str], str],
         snippets: SnippetChoice | None = None,
     ) -> SearchResult:
-        if q is None:
+        if not terms:
             return SearchResult(parsed.text, lang, 0, suggestion, [], page, 0)
-        terms = [
-            QueryTerm(t.fieldname, t.text, t.boost, getattr(t, "word", -1))
-            for t in q.subqueries
-        ]
         wanted = _highlighted(terms)
         total, best = rank(opened.reader, terms, page * limit, self.coordination)
         pages = math.ceil(total / limit)

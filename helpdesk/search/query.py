@@ -15,6 +15,7 @@ from functools import lru_cache
 from whoosh import query as wq
 
 from helpdesk.search import analysis
+from helpdesk.search.ranking import QueryTerm
 
 #: Longest query text considered; the rest is ignored.
 MAX_QUERY_CHARS = 200
@@ -177,18 +178,18 @@ class WordTerm(wq.Term):
 
 def _word_terms(
     lang: str, forms: Iterable[str], boost: float = 1.0, word: int = -1
-) -> list[wq.Query]:
+) -> list[QueryTerm]:
     if not forms:
         return []
     return [
-        WordTerm(field, form, boost=field_boost * boost, word=word)
+        QueryTerm(field, form, field_boost * boost, word)
         for field, field_boost in _fields(lang)
         for form in forms
         if form
     ]
 
 
-def build_query(
+def query_terms(
     parsed: ParsedQuery,
     lang: str,
     forms: Forms = analysis.query_forms,
@@ -197,8 +198,8 @@ def build_query(
     related: Mapping[str, tuple[str, ...]] | None = None,
     variants: Mapping[str, tuple[str, ...]] | None = None,
     parts: Mapping[str, tuple[str, ...]] | None = None,
-) -> TermUnion | None:
-    """Return the query for one language, or None when nothing can match.
+) -> list[QueryTerm]:
+    """Return the terms searched for one language (none when nothing can match).
 
     Each word matches any of its forms (stem, folded word) in the heading or
     body (or the article's lead, on its first section); words the speller
@@ -207,13 +208,15 @@ def build_query(
     that are forms of the word itself (searched at its full weight); ``parts``
     gives the index terms of a compound's parts, which share one word's weight.
     Error codes match exactly.
-    The scores of all matching terms add up.
+    The scores of all matching terms add up. The engine ranks these as they are
+    (:func:`helpdesk.search.ranking.rank`); :func:`build_query` makes them a
+    Whoosh query.
     """
     corrections = corrections or {}
     related = related or {}
     variants = variants or {}
     parts = parts or {}
-    terms: list[wq.Query] = []
+    terms: list[QueryTerm] = []
     for n, word in enumerate(content_words(parsed, lang, stops)):
         own = (*forms(lang, word), *variants.get(word, ()))
         own = tuple(f for f in dict.fromkeys(own) if f)
@@ -231,16 +234,46 @@ def build_query(
         terms += _word_terms(lang, same, SYNONYM_BOOST, n)
     first = len(parsed.words)
     for n, code in enumerate(parsed.codes, first):
-        terms.append(WordTerm(f"lead_codes_{lang}", code, LEAD_CODE_BOOST, n))
-        terms.append(WordTerm(f"codes_{lang}", code, CODE_BOOST, n))
+        terms.append(QueryTerm(f"lead_codes_{lang}", code, LEAD_CODE_BOOST, n))
+        terms.append(QueryTerm(f"codes_{lang}", code, CODE_BOOST, n))
     first += len(parsed.codes)
     for n, name in enumerate(analysis.negated_names(lang, parsed.words), first):
         # A word of its own: "not activated" asks for "pending" as much as for
         # either word typed.
         terms += _word_terms(lang, forms(lang, name), word=n)
-    if not terms:
-        return None
-    return TermUnion(terms)
+    return terms
+
+
+def build_query(
+    parsed: ParsedQuery,
+    lang: str,
+    forms: Forms = analysis.query_forms,
+    stops: Callable[[str], frozenset[str]] = analysis.stop_words,
+    corrections: Mapping[str, tuple[str, ...]] | None = None,
+    related: Mapping[str, tuple[str, ...]] | None = None,
+    variants: Mapping[str, tuple[str, ...]] | None = None,
+    parts: Mapping[str, tuple[str, ...]] | None = None,
+) -> TermUnion | None:
+    """Return :func:`query_terms` as a Whoosh query, or None when nothing can match."""
+    terms = query_terms(
+        parsed, lang, forms, stops, corrections, related, variants, parts
+    )
+    return _union(terms)
+
+
+def _union(terms: Iterable[QueryTerm]) -> TermUnion | None:
+    found = [WordTerm(*term) for term in terms]
+    return TermUnion(found) if found else None
+
+
+def multilingual_terms(
+    parsed: ParsedQuery,
+    languages: Iterable[str],
+    forms: Forms = analysis.query_forms,
+    stops: Callable[[str], frozenset[str]] = analysis.stop_words,
+) -> list[QueryTerm]:
+    """Return the terms matching sections in any of ``languages``."""
+    return [t for lang in languages for t in query_terms(parsed, lang, forms, stops)]
 
 
 def build_multilingual_query(
@@ -250,6 +283,4 @@ def build_multilingual_query(
     stops: Callable[[str], frozenset[str]] = analysis.stop_words,
 ) -> TermUnion | None:
     """Return a query matching sections in any of ``languages``."""
-    parts = [build_query(parsed, lang, forms, stops) for lang in languages]
-    terms = [t for part in parts if part is not None for t in part.subqueries]
-    return TermUnion(terms) if terms else None
+    return _union(multilingual_terms(parsed, languages, forms, stops))
