@@ -12,8 +12,9 @@ reader looked for, even when they are indexed.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterator
-from functools import lru_cache
 
 from markupsafe import escape
 
@@ -27,7 +28,7 @@ SNIPPET_SURROUND = 90
 SENTENCE_SLACK = 80
 ELLIPSIS = "…"
 #: Section texts whose words' forms are kept (:func:`_word_index`).
-TEXT_CACHE = 1_024
+TEXT_CACHE = 512
 
 _WORD = re.compile(analysis.WORD_PATTERN)
 _FINDALL = _WORD.findall
@@ -62,17 +63,17 @@ def matches(
     Each distinct word is analysed once, and only when it could match: a
     word's forms begin with its own first letter (Dutch ``ge-`` aside, which the
     stemmer takes off), so a word whose first letter no wanted term has is
-    passed over without stemming it. With the index's own forms, a text's words
-    are analysed once for every query (:func:`_word_index`), and only those
-    with a wanted form are looked at. Then only the marked words' places are
-    looked up.
+    passed over without stemming it. With the index's own forms, a text seen
+    before has its words analysed once for every query (:func:`_word_index`),
+    and only those with a wanted form are looked at. Then only the marked
+    words' places are looked up.
     """
     firsts = {term[:1] for term in wanted}
     fold = analysis.fold
     marked = set()
-    if forms is analysis.word_forms:
+    index = _word_index(text, lang) if forms is analysis.word_forms else None
+    if index is not None:
         # Only the words having a wanted form can be marked: looked up by form.
-        index = _word_index(text, lang)
         candidates = {word for term in wanted for word in index.get(term, ())}
     else:
         candidates = set(map(str.lower, _FINDALL(text)))
@@ -106,18 +107,40 @@ def matches(
     return places
 
 
-@lru_cache(maxsize=TEXT_CACHE)
-def _word_index(text: str, lang: str) -> dict[str, tuple[str, ...]]:
+def _word_index(text: str, lang: str) -> dict[str, tuple[str, ...]] | None:
     """Return each indexed form of the words of ``text``: the lowercase words with it.
 
-    Kept for the last :data:`TEXT_CACHE` texts: the sections shown for one query
-    are mostly those shown for the queries before it.
+    Only for a text seen before, among the last :data:`TEXT_CACHE` texts (None
+    the first time: then reading its words once, with the first-letter test,
+    costs less than analysing all of them). The sections shown for one query
+    are mostly those shown for the queries before it; in a large index a text
+    cut once is not kept.
     """
-    index: dict[str, list[str]] = {}
-    for word in set(map(str.lower, _FINDALL(text))):
-        for form in analysis.word_forms(lang, word):
-            index.setdefault(form, []).append(word)
-    return {form: tuple(words) for form, words in index.items()}
+    key = (lang, text)
+    with _TEXTS_LOCK:
+        found = _TEXTS.get(key, _UNSEEN)
+        if found is not _UNSEEN:
+            _TEXTS.move_to_end(key)
+    if isinstance(found, dict):
+        return found
+    index: dict[str, tuple[str, ...]] | None = None
+    if found is _SEEN:
+        by_form: dict[str, list[str]] = {}
+        for word in set(map(str.lower, _FINDALL(text))):
+            for form in analysis.word_forms(lang, word):
+                by_form.setdefault(form, []).append(word)
+        index = {form: tuple(words) for form, words in by_form.items()}
+    with _TEXTS_LOCK:
+        _TEXTS[key] = _SEEN if index is None else index
+        while len(_TEXTS) > TEXT_CACHE:
+            _TEXTS.popitem(last=False)
+    return index
+
+
+_UNSEEN, _SEEN = object(), object()
+#: (lang, text) → its words by form, or _SEEN for a text seen once.
+_TEXTS: OrderedDict[tuple[str, str], object] = OrderedDict()
+_TEXTS_LOCK = threading.Lock()
 
 
 def _word_char(c: str) -> bool:
