@@ -14,7 +14,7 @@ import math
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -96,7 +96,7 @@ class _Found:
 
     docnum: int
     score: float
-    stored: dict[str, Any]
+    stored: Mapping[str, Any]
 
 
 class SearchEngine:
@@ -222,7 +222,10 @@ class SearchEngine:
             )
             texts = reader.texts([page_hits[i].docnum for i in chosen])
             for i in chosen:
-                page_hits[i].stored.update(texts[page_hits[i].docnum])
+                hit = page_hits[i]
+                page_hits[i] = _Found(
+                    hit.docnum, hit.score, {**hit.stored, **texts[hit.docnum]}
+                )
         hits = [
             self._hit(hit, self._snippet(hit, wanted) if i in chosen else "", url_for)
             for i, hit in enumerate(page_hits)

@@ -26,9 +26,10 @@ from __future__ import annotations
 import mmap
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -102,7 +103,7 @@ class IndexReader:
         self._term = lru_cache(maxsize=TERM_CACHE)(self._lookup)
         # Views on the map (no copy): a term's arrays are made once.
         self._postings = lru_cache(maxsize=TERM_CACHE)(self._read_postings)
-        self._docs: OrderedDict[tuple[str, int], tuple[Any, ...]] = OrderedDict()
+        self._docs: OrderedDict[tuple[str, int], Mapping[str, Any]] = OrderedDict()
 
     def close(self) -> None:
         """Close the database; the map goes with the last array reading it."""
@@ -148,7 +149,7 @@ class IndexReader:
 
     def stored(
         self, docnums: Sequence[int], text: bool = True
-    ) -> dict[int, dict[str, Any]]:
+    ) -> dict[int, Mapping[str, Any]]:
         """Return the stored fields of each of ``docnums``.
 
         ``text`` off leaves out the section's ``body`` and ``lead`` (the long
@@ -157,19 +158,22 @@ class IndexReader:
         columns = "docnum, key, slug, section, lang, title, heading"
         return self._rows(columns + (", body, lead" if text else ""), docnums)
 
-    def texts(self, docnums: Sequence[int]) -> dict[int, dict[str, Any]]:
+    def texts(self, docnums: Sequence[int]) -> dict[int, Mapping[str, Any]]:
         """Return the ``body`` and ``lead`` of each of ``docnums``."""
         return self._rows("docnum, body, lead", docnums)
 
-    def _rows(self, columns: str, docnums: Sequence[int]) -> dict[int, dict[str, Any]]:
-        """Return fresh dicts of ``columns`` (docnum first) for ``docnums``.
+    def _rows(
+        self, columns: str, docnums: Sequence[int]
+    ) -> dict[int, Mapping[str, Any]]:
+        """Return read-only maps of ``columns`` (docnum first) for ``docnums``.
 
-        Rows come from the reader's LRU where it has them, the rest in one query.
+        Rows come from the reader's LRU where it has them, the rest in one query;
+        a row is shared by every caller, hence read-only.
         """
         if not docnums:
             return {}
         kept = self._docs
-        rows: dict[int, tuple[Any, ...]] = {}
+        rows: dict[int, Mapping[str, Any]] = {}
         missing: list[int] = []
         for docnum in docnums:
             row = kept.get((columns, docnum))
@@ -183,16 +187,14 @@ class IndexReader:
             cursor = self.db.execute(
                 f"SELECT {columns} FROM docs WHERE docnum IN ({marks})", missing
             )
-            for row in cursor:
-                rows[row[0]] = kept[(columns, row[0])] = row
+            names = [d[0] for d in cursor.description]
+            for found in cursor:
+                row = MappingProxyType(dict(zip(names, found, strict=True)))
+                rows[found[0]] = kept[(columns, found[0])] = row
             while len(kept) > DOC_CACHE:
                 kept.popitem(last=False)
-        names = [name.strip() for name in columns.split(",")]
         # In the order SQLite returns them (by docnum), as before the cache.
-        return {
-            docnum: dict(zip(names, rows[docnum], strict=True))
-            for docnum in sorted(rows)
-        }
+        return {docnum: rows[docnum] for docnum in sorted(rows)}
 
 
 def scores_at(postings: int) -> int:

@@ -185,14 +185,17 @@ def test_ranking_in_one_pass_gives_the_same_floats_as_term_by_term(
     assert (got.total, got.top) == _rank_term_by_term(source, query, 10, coordination)
 
 
-def test_a_reader_keeps_lookups_but_hands_out_fresh_fields(search_app: Flask) -> None:
+def test_a_reader_keeps_lookups_and_hands_out_read_only_fields(
+    search_app: Flask,
+) -> None:
     with search_app.app_context():
         build = get_engine()._opened().reader.build  # type: ignore[union-attr]
     kept, fresh = IndexReader(build), IndexReader(build)
     try:
         docnums = list(range(min(kept.doc_count, 12)))
         first = kept.stored(docnums)
-        first[docnums[0]]["body"] = "changed by a caller"
+        with pytest.raises(TypeError):  # shared by every caller: read-only
+            first[docnums[0]]["body"] = "changed by a caller"  # type: ignore[index]
         assert kept.stored(docnums) == fresh.stored(docnums)
         assert kept.texts(docnums[:3]) == fresh.texts(docnums[:3])
         for key in [("body_en", "user"), ("body_en", "no-such-term"), ("x", "y")]:
