@@ -112,4 +112,5 @@ def best(
         keep = scores >= threshold
         docnums, scores = docnums[keep], scores[keep]
     order = np.lexsort((docnums, -scores))[:count]
-    return [(int(docnums[i]), float(scores[i])) for i in order]
+    # tolist: Python ints and floats, as int() and float() of each would give.
+    return list(zip(docnums[order].tolist(), scores[order].tolist(), strict=True))
