@@ -218,20 +218,16 @@ def query_terms(
     parts = parts or {}
     terms: list[QueryTerm] = []
     for n, word in enumerate(content_words(parsed, lang, stops)):
-        own = (*forms(lang, word), *variants.get(word, ()))
-        own = tuple(f for f in dict.fromkeys(own) if f)
-        lemma = analysis.lemma_form(lang, word)
-        lemmas = (lemma,) if lemma is not None and lemma not in own else ()
-        share = 1 / max(1, len(own) + len(lemmas)) ** FORM_SHARE
-        terms += _word_terms(lang, own, share, n)
-        terms += _word_terms(lang, lemmas, share * LEMMA_BOOST, n)
-        for fixed in corrections.get(word, ()):
-            terms += _word_terms(lang, forms(lang, fixed), CORRECTION_BOOST, n)
-        terms += _word_terms(lang, related.get(word, ()), CORRECTION_BOOST, n)
-        terms += _word_terms(lang, parts.get(word, ()), PART_BOOST, n)
-        same = [f for w in analysis.synonyms(lang, word) for f in forms(lang, w)]
-        same = [f for f in dict.fromkeys(same) if f not in own]
-        terms += _word_terms(lang, same, SYNONYM_BOOST, n)
+        terms += _terms_of_word(
+            lang,
+            word,
+            n,
+            forms,
+            tuple(variants.get(word, ())),
+            tuple(corrections.get(word, ())),
+            tuple(related.get(word, ())),
+            tuple(parts.get(word, ())),
+        )
     first = len(parsed.words)
     for n, code in enumerate(parsed.codes, first):
         terms.append(QueryTerm(f"lead_codes_{lang}", code, LEAD_CODE_BOOST, n))
@@ -242,6 +238,39 @@ def query_terms(
         # either word typed.
         terms += _word_terms(lang, forms(lang, name), word=n)
     return terms
+
+
+@lru_cache(maxsize=analysis.QUERY_CACHE)
+def _terms_of_word(
+    lang: str,
+    word: str,
+    n: int,
+    forms: Forms,
+    variants: tuple[str, ...],
+    corrections: tuple[str, ...],
+    related: tuple[str, ...],
+    parts: tuple[str, ...],
+) -> tuple[QueryTerm, ...]:
+    """Return the terms of the ``n``-th word of a query (see :func:`query_terms`).
+
+    Pure, and kept: the words of readers' queries, and what the index makes of
+    them, recur from query to query.
+    """
+    own = (*forms(lang, word), *variants)
+    own = tuple(f for f in dict.fromkeys(own) if f)
+    lemma = analysis.lemma_form(lang, word)
+    lemmas = (lemma,) if lemma is not None and lemma not in own else ()
+    share = 1 / max(1, len(own) + len(lemmas)) ** FORM_SHARE
+    terms = _word_terms(lang, own, share, n)
+    terms += _word_terms(lang, lemmas, share * LEMMA_BOOST, n)
+    for fixed in corrections:
+        terms += _word_terms(lang, forms(lang, fixed), CORRECTION_BOOST, n)
+    terms += _word_terms(lang, related, CORRECTION_BOOST, n)
+    terms += _word_terms(lang, parts, PART_BOOST, n)
+    same = [f for w in analysis.synonyms(lang, word) for f in forms(lang, w)]
+    same = [f for f in dict.fromkeys(same) if f not in own]
+    terms += _word_terms(lang, same, SYNONYM_BOOST, n)
+    return tuple(terms)
 
 
 def build_query(

@@ -307,3 +307,19 @@ def test_the_page_without_a_query_still_asks_for_one(
         page = search_client.get(f"/{lang}/search").get_data(as_text=True)
         assert text in page
         assert 'class="search-results"' not in page
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_kept_terms_of_a_word_are_those_made_afresh(
+    lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helpdesk.search import query
+
+    text = WORDS[lang] + " not activated"
+    rewrites = {"corrections": {w: (w[:-1],) for w in _words(lang)[:2]}}
+    kept = [query.query_terms(query.parse_query(text), lang, **rewrites)]
+    kept.append(query.query_terms(query.parse_query(text), lang, **rewrites))
+    monkeypatch.setattr(query, "_terms_of_word", query._terms_of_word.__wrapped__)
+    fresh = query.query_terms(query.parse_query(text), lang, **rewrites)
+    assert kept[0] == kept[1] == fresh
+    assert fresh  # the query has terms to compare
