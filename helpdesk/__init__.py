@@ -56,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         ratelimit,
         sandboxes,
         security,
+        sessions,
     )
     from helpdesk.contentloop import init_app as init_content_loop
     from helpdesk.views import errorcodes, feedback, feeds, health, pages, search, staff
@@ -64,6 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     compression.init_app(app)  # first: its after_request hook runs last
     i18n.init_app(app)
     security.init_app(app)
+    sessions.init_app(app)
     assets.init_app(app)
     pagecache.init_app(app)
     httpcache.init_app(app)

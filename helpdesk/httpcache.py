@@ -25,14 +25,16 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, make_response, render_template, request, session
-from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
 from helpdesk.pagecache import Page, cached_page
+from helpdesk.sessions import reader_csrf_token
 from helpdesk.settings import PROJECT_ROOT
 
 _SITE_MTIME_KEY = "helpdesk.httpcache.site_mtime_ns"
 _PLACEHOLDER_KEY = "helpdesk.httpcache.csrf_placeholder"
+#: The request headers that can turn an answer into a 304.
+_CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
 
 def csrf_placeholder() -> str:
@@ -72,7 +74,9 @@ def render_page(template: str, **context: Any) -> str:
 def with_csrf(html: str) -> str:
     """Return ``html`` (by :func:`render_page`) with this reader's CSRF tokens."""
     placeholder = csrf_placeholder()
-    return html.replace(placeholder, generate_csrf()) if placeholder in html else html
+    return (
+        html.replace(placeholder, reader_csrf_token()) if placeholder in html else html
+    )
 
 
 def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
@@ -85,28 +89,30 @@ def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
     (If-Modified-Since alone cannot tell one reader from another).
     """
     page = cached_page(render) if not request.query_string else Page.of(render())
-    html = page.html
+    body = page.body
     digest = page.digest
-    placeholder = csrf_placeholder()
-    if placeholder in html:
+    placeholder = csrf_placeholder().encode()
+    if placeholder in body:
         # Personal: the ETag also stands for the reader's session token.
-        token = generate_csrf()
+        token = reader_csrf_token()
         if current_app.config.get("WTF_CSRF_TIME_LIMIT") is None:
             field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
             reader = str(session[field])
         else:
             reader = token
         digest = hashlib.sha256(digest + reader.encode()).digest()
-        html = html.replace(placeholder, token)
+        body = body.replace(placeholder, token.encode())
         personal = True
     else:
         personal = False
-    response = make_response(html)
+    response = make_response(body)
     response.set_etag(digest.hex()[:32])
     newest = max(last_modified_ns, current_app.extensions[_SITE_MTIME_KEY])
     response.last_modified = dt.datetime.fromtimestamp(newest / 1e9, dt.UTC)
     response.headers["Cache-Control"] = "private, no-cache" if personal else "no-cache"
     environ = request.environ
+    if not any(name in environ for name in _CONDITIONAL_HEADERS):
+        return response  # nothing to compare: make_conditional would only add Date
     if personal and "HTTP_IF_MODIFIED_SINCE" in environ:
         environ = {k: v for k, v in environ.items() if k != "HTTP_IF_MODIFIED_SINCE"}
     return response.make_conditional(environ)
