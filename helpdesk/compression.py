@@ -64,10 +64,13 @@ class _StaticGzipCache:
 
 def compress_response(response: Response, static_cache: _StaticGzipCache) -> Response:
     """Gzip ``response`` in place when it and the request allow it."""
-    if not compressible(response.mimetype or ""):
+    # The Content-Type header itself rather than response.mimetype (which parses
+    # its parameters too): this runs on every answer.
+    content_type = response.headers.get("Content-Type", "")
+    if not compressible(content_type.partition(";")[0].strip().lower()):
         return response
     _vary_on_encoding(response)
-    accepted = request.headers.get("Accept-Encoding", "")
+    accepted = request.environ.get("HTTP_ACCEPT_ENCODING", "")
     if (
         "gzip" not in accepted  # the common "no" without parsing the header
         or request.accept_encodings.quality("gzip") <= 0
@@ -103,7 +106,9 @@ def compress_response(response: Response, static_cache: _StaticGzipCache) -> Res
 def _vary_on_encoding(response: Response) -> None:
     # The header itself rather than response.vary: this runs on every answer.
     vary = response.headers.get("Vary")
-    if not vary:
+    if vary is None:
+        response.headers.add("Vary", "Accept-Encoding")
+    elif not vary:
         response.headers["Vary"] = "Accept-Encoding"
     elif "accept-encoding" not in vary.lower():
         response.headers["Vary"] = f"{vary}, Accept-Encoding"

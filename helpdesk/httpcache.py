@@ -18,13 +18,15 @@ Pages are ``Cache-Control: no-cache`` (kept, but asked about every time), and
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, make_response, render_template, request, session
+from flask import Flask, current_app, render_template, request, session
+from werkzeug.http import http_date, quote_etag
 from werkzeug.wrappers import Response
 
 from helpdesk.pagecache import Page, cached_page
@@ -79,6 +81,11 @@ def with_csrf(html: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _http_date(ns: int) -> str:
+    return http_date(dt.datetime.fromtimestamp(ns / 1e9, dt.UTC))
+
+
 def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
     """Answer with the page ``render`` makes (by :func:`render_page`), or a 304.
 
@@ -88,6 +95,7 @@ def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
     A page with a form is personal: only its ETag can make it a 304
     (If-Modified-Since alone cannot tell one reader from another).
     """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     page = cached_page(render) if not request.query_string else Page.of(render())
     body = page.body
     digest = page.digest
@@ -95,8 +103,8 @@ def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
     if placeholder in body:
         # Personal: the ETag also stands for the reader's session token.
         token = reader_csrf_token()
-        if current_app.config.get("WTF_CSRF_TIME_LIMIT") is None:
-            field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        if app.config.get("WTF_CSRF_TIME_LIMIT") is None:
+            field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
             reader = str(session[field])
         else:
             reader = token
@@ -105,11 +113,15 @@ def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
         personal = True
     else:
         personal = False
-    response = make_response(body)
-    response.set_etag(digest.hex()[:32])
-    newest = max(last_modified_ns, current_app.extensions[_SITE_MTIME_KEY])
-    response.last_modified = dt.datetime.fromtimestamp(newest / 1e9, dt.UTC)
-    response.headers["Cache-Control"] = "private, no-cache" if personal else "no-cache"
+    newest = max(last_modified_ns, app.extensions[_SITE_MTIME_KEY])
+    response: Response = app.response_class(
+        body,
+        headers={
+            "ETag": quote_etag(digest.hex()[:32]),
+            "Last-Modified": _http_date(newest),
+            "Cache-Control": "private, no-cache" if personal else "no-cache",
+        },
+    )
     environ = request.environ
     if not any(name in environ for name in _CONDITIONAL_HEADERS):
         return response  # nothing to compare: make_conditional would only add Date

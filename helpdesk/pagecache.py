@@ -121,6 +121,7 @@ def cached_page(render: Callable[[], str]) -> Page:
     caller (a key of its own for every query would let anyone fill the cache).
     """
     # Scheme and host: the pages carry absolute links (hreflang alternates).
-    url = f"{request.scheme}://{request.host}{request.script_root}{request.path}"
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    url = f"{req.scheme}://{req.host}{req.script_root}{req.path}"
     key = (get_library().fingerprint, current_language(), "page", url)
     return fragment_cache().get_or_render(key, lambda: Page.of(render()))

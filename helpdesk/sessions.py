@@ -33,6 +33,7 @@ VERIFIED_ENTRIES = 4096
 #: Tokens signed in the current second kept per worker.
 SIGNED_TOKEN_ENTRIES = 4096
 _TOKENS_KEY = "helpdesk.sessions.csrf_tokens"
+_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
 
 
 class VerifiedCookieSessionInterface(SecureCookieSessionInterface):
@@ -73,7 +74,7 @@ class VerifiedCookieSessionInterface(SecureCookieSessionInterface):
         if found is not None:
             data, signed_at = found
             if 0 <= time.time() - signed_at <= max_age:
-                return self.session_class(copy.deepcopy(data))
+                return self.session_class(_copy(data))
         try:
             data, signed = serializer.loads(
                 value, max_age=max_age, return_timestamp=True
@@ -85,6 +86,14 @@ class VerifiedCookieSessionInterface(SecureCookieSessionInterface):
             while len(self._verified) > self.max_entries:
                 self._verified.popitem(last=False)
         return self.session_class(data)
+
+
+def _copy(data: dict[str, Any]) -> dict[str, Any]:
+    # Most sessions hold strings only (the CSRF token, a sandbox id): a flat copy
+    # is a copy then. Anything else (flashed messages, lists) is copied deeply.
+    if all(type(value) in _IMMUTABLE for value in data.values()):
+        return dict(data)
+    return copy.deepcopy(data)
 
 
 def _keys(app: Flask) -> tuple[Any, ...]:
@@ -120,18 +129,19 @@ def reader_csrf_token() -> str:
     once and reused for the other requests of that second. A reader without a
     session token yet gets one from ``generate_csrf`` as always.
     """
-    config = current_app.config
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    config = app.config
     field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     raw = session.get(field)
     if field in g or not isinstance(raw, str):
-        return generate_csrf()
-    secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-    tokens: _SignedTokens = current_app.extensions[_TOKENS_KEY]
+        return str(generate_csrf())
+    secret = config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+    tokens: _SignedTokens = app.extensions[_TOKENS_KEY]
     second = int(time.time())
     key = (secret, raw)
     token = tokens.get(second, key)
     if token is None:
-        token = generate_csrf()
+        token = str(generate_csrf())
         tokens.put(second, key, token)
     else:
         setattr(g, field, token)  # where generate_csrf keeps it for the request

@@ -3,6 +3,8 @@ the security headers of every answer."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -224,3 +226,44 @@ def test_no_flask_limiter_hook_runs_around_requests(app: Flask) -> None:
     owners |= {(getattr(h, "args", None) or (None,))[0] for h in hooks}
     assert limiter not in owners
     assert "X-RateLimit-Limit" not in app.test_client().get("/en/").headers
+
+
+# --- CSRF checks: unsafe methods only, the API exempt --------------------------------
+
+
+@pytest.fixture
+def csrf_client(app_config: dict[str, object]) -> FlaskClient:
+    app_config["WTF_CSRF_ENABLED"] = True
+    return create_app(app_config).test_client()
+
+
+FEEDBACK = "/en/articles/remove-users/feedback"
+
+
+def test_a_form_post_without_the_readers_token_is_refused(
+    csrf_client: FlaskClient,
+) -> None:
+    csrf_client.get("/en/articles/remove-users")
+    assert csrf_client.post(FEEDBACK, data={"helpful": "yes"}).status_code == 400
+
+
+def test_a_form_post_with_the_readers_token_passes_the_check(
+    csrf_client: FlaskClient,
+) -> None:
+    page = csrf_client.get("/en/articles/remove-users").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    answer = csrf_client.post(
+        FEEDBACK, data={"helpful": "yes", "csrf_token": token.group(1)}
+    )
+    assert answer.status_code == 303
+
+
+def test_the_api_is_exempt_from_form_tokens(csrf_client: FlaskClient) -> None:
+    answer = csrf_client.post(API, json={"scenario": "error-1009"}, headers=XHR)
+    assert answer.status_code == 201
+
+
+def test_safe_methods_are_never_checked(csrf_client: FlaskClient) -> None:
+    for method in ("GET", "HEAD", "OPTIONS"):
+        assert csrf_client.open("/en/", method=method).status_code == 200
