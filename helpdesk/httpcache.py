@@ -120,6 +120,9 @@ def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
             "ETag": quote_etag(digest.hex()[:32]),
             "Last-Modified": _http_date(newest),
             "Cache-Control": "private, no-cache" if personal else "no-cache",
+            # Gzipped or not (helpdesk.compression); a page with a form also
+            # differs by its reader's session cookie (the session says so too).
+            "Vary": "Accept-Encoding, Cookie" if personal else "Accept-Encoding",
         },
     )
     environ = request.environ

@@ -23,8 +23,12 @@ from collections import OrderedDict
 from typing import Any
 
 from flask import Flask, current_app, g, session
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
-from flask.wrappers import Request
+from flask.sessions import (
+    SecureCookieSession,
+    SecureCookieSessionInterface,
+    SessionMixin,
+)
+from flask.wrappers import Request, Response
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -86,6 +90,27 @@ class VerifiedCookieSessionInterface(SecureCookieSessionInterface):
             while len(self._verified) > self.max_entries:
                 self._verified.popitem(last=False)
         return self.session_class(data)
+
+    def save_session(
+        self, app: Flask, session: SessionMixin, response: Response
+    ) -> None:
+        """Save as Flask does; an unchanged session only adds ``Vary: Cookie``.
+
+        That is what Flask does for it too, by parsing the whole Vary header into
+        a set and writing it back: here one look at the header does.
+        """
+        if session.modified or self.should_set_cookie(app, session):
+            super().save_session(app, session, response)
+        elif session.accessed:
+            _vary_on_cookie(response)
+
+
+def _vary_on_cookie(response: Response) -> None:
+    vary = response.headers.get("Vary")
+    if vary is None:
+        response.headers.add("Vary", "Cookie")
+    elif "cookie" not in {part.strip().lower() for part in vary.split(",")}:
+        response.headers["Vary"] = f"{vary}, Cookie" if vary.strip() else "Cookie"
 
 
 def _copy(data: dict[str, Any]) -> dict[str, Any]:

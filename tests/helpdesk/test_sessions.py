@@ -213,3 +213,39 @@ def test_pages_carry_the_token_of_the_readers_session(session_app: Flask) -> Non
     token = found.pop()
     answer = client.post("/_test/remember", headers={"X-CSRFToken": token})
     assert answer.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (None, "Cookie"),
+        ("", "Cookie"),
+        ("Accept-Encoding", "Accept-Encoding, Cookie"),
+        ("Accept-Encoding, Cookie", "Accept-Encoding, Cookie"),
+        ("cookie", "cookie"),
+        ("Origin , COOKIE", "Origin , COOKIE"),
+        ("Cookies", "Cookies, Cookie"),
+    ],
+)
+def test_an_unchanged_session_read_by_the_page_adds_vary_cookie_once(
+    session_app: Flask, before: str | None, after: str
+) -> None:
+    @session_app.get("/_test/vary")
+    def vary() -> tuple[str, int, dict[str, str]]:
+        session.get("seen")
+        # Not a text type: no Vary: Accept-Encoding from helpdesk.compression.
+        headers = {"Content-Type": "application/octet-stream"}
+        return "ok", 200, headers if before is None else {**headers, "Vary": before}
+
+    client = session_app.test_client()
+    post_with_token(client, "/_test/remember")
+    answer = client.get("/_test/vary")
+    assert answer.headers.getlist("Vary") == [after]
+    assert answer.headers.get("Set-Cookie") is None
+
+
+def test_a_changed_session_is_saved_as_flask_saves_it(session_app: Flask) -> None:
+    client = session_app.test_client()
+    answer = post_with_token(client, "/_test/remember")
+    assert "session=" in answer.headers["Set-Cookie"]
+    assert "Cookie" in answer.headers["Vary"]
