@@ -7,7 +7,8 @@ so the ratio ``route req/s / hello req/s`` is what counts on a loaded machine; t
 target for that ratio is printed beside it (issue 11). Requests carry the cookies
 the pages set (a reader on their second page); "article, new" is a first visit
 without cookies (a new session and CSRF token each time), and "304" a conditional
-GET: an article requested with the ETag of its last answer.
+GET: an article requested with the ETag of its last answer. The resident memory
+of each worker of both servers is printed at the end.
 
 Run: ``.venv/bin/python bench/page_throughput.py [--rounds 3] [--seconds 1]
 [--routes LABEL_OR_PATH ...]`` (``--routes`` measures only the routes whose label
@@ -21,11 +22,22 @@ import argparse
 import http.client
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from serving import BENCH, LUA_COMMON, BenchError, free_port, run_wrk, start, stop
+from serving import (
+    BENCH,
+    LUA_COMMON,
+    BenchError,
+    free_port,
+    rss_kib,
+    run_wrk,
+    start,
+    stop,
+    worker_pids,
+)
 
 ANSWERED = "/nl/errors/1009?users=5&admins=2&managed=2&deactivated=1&rooms=1&diagnose=1"
 #: (label, path, target ratio to hello or None, expected status)
@@ -144,6 +156,7 @@ def main() -> None:
                 cookies = route_cookies[path]
                 row(label, path, target, compare(ports, path, args, tmp, cookies))
             if all(path != CONDITIONAL for _label, path, _t, _s in routes):
+                memory(app, hello)
                 return
             new = compare(ports, CONDITIONAL, args, tmp, "")
             row("article, new", CONDITIONAL, None, new)
@@ -154,9 +167,22 @@ def main() -> None:
                 lua = cookies + lua_headers({"If-None-Match": etag})
                 result = compare(ports, CONDITIONAL, args, tmp, lua, cookies, "304")
                 row("304", CONDITIONAL, None, result)
+            memory(app, hello)
         finally:
             stop(hello)
             stop(app)
+
+
+def memory(app: subprocess.Popen[bytes], hello: subprocess.Popen[bytes]) -> None:
+    """Print the resident memory of each server's workers after the run."""
+
+    def megabytes(server: subprocess.Popen[bytes]) -> str:
+        sizes = [rss_kib(pid) for pid in worker_pids(server)]
+        return " + ".join(f"{size / 1024:.0f}" for size in sizes if size) or "?"
+
+    print(
+        f"worker RSS after the run, MB: ours {megabytes(app)}, hello {megabytes(hello)}"
+    )
 
 
 def selected_routes(
