@@ -29,6 +29,7 @@ from flask import Flask, current_app, render_template, request, session
 from werkzeug.http import http_date, quote_etag
 from werkzeug.wrappers import Response
 
+from helpdesk.compression import MIN_SIZE, accepts_gzip
 from helpdesk.pagecache import Page, cached_page
 from helpdesk.sessions import reader_csrf_token
 from helpdesk.settings import PROJECT_ROOT
@@ -96,38 +97,46 @@ def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
     (If-Modified-Since alone cannot tell one reader from another).
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    page = cached_page(render) if not request.query_string else Page.of(render())
-    body = page.body
+    placeholder = csrf_placeholder()
+    if request.query_string:
+        page = Page.of(render(), placeholder)
+    else:
+        page = cached_page(render, placeholder)
     digest = page.digest
-    placeholder = csrf_placeholder().encode()
-    if placeholder in body:
+    token = b""
+    if page.personal:
         # Personal: the ETag also stands for the reader's session token.
-        token = reader_csrf_token()
+        signed = reader_csrf_token()
         if app.config.get("WTF_CSRF_TIME_LIMIT") is None:
             field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
             reader = str(session[field])
         else:
-            reader = token
+            reader = signed
         digest = hashlib.sha256(digest + reader.encode()).digest()
-        body = body.replace(placeholder, token.encode())
-        personal = True
+        token = signed.encode()
+    etag = digest.hex()[:32]
+    headers = {
+        "Last-Modified": _http_date(
+            max(last_modified_ns, app.extensions[_SITE_MTIME_KEY])
+        ),
+        "Cache-Control": "private, no-cache" if page.personal else "no-cache",
+        # Gzipped or not; a page with a form also differs by its reader's session
+        # cookie (the session says so too).
+        "Vary": "Accept-Encoding, Cookie" if page.personal else "Accept-Encoding",
+    }
+    if page.size >= MIN_SIZE and accepts_gzip():
+        # Gzipped once per page, the reader's token put in (helpdesk.compression);
+        # the ETag weak, as on every compressed answer.
+        body = page.gzipped(token)
+        headers["ETag"] = quote_etag(etag, weak=True)
+        headers["Content-Encoding"] = "gzip"
     else:
-        personal = False
-    newest = max(last_modified_ns, app.extensions[_SITE_MTIME_KEY])
-    response: Response = app.response_class(
-        body,
-        headers={
-            "ETag": quote_etag(digest.hex()[:32]),
-            "Last-Modified": _http_date(newest),
-            "Cache-Control": "private, no-cache" if personal else "no-cache",
-            # Gzipped or not (helpdesk.compression); a page with a form also
-            # differs by its reader's session cookie (the session says so too).
-            "Vary": "Accept-Encoding, Cookie" if personal else "Accept-Encoding",
-        },
-    )
+        body = page.body(token)
+        headers["ETag"] = quote_etag(etag)
+    response: Response = app.response_class(body, headers=headers)
     environ = request.environ
     if not any(name in environ for name in _CONDITIONAL_HEADERS):
         return response  # nothing to compare: make_conditional would only add Date
-    if personal and "HTTP_IF_MODIFIED_SINCE" in environ:
+    if page.personal and "HTTP_IF_MODIFIED_SINCE" in environ:
         environ = {k: v for k, v in environ.items() if k != "HTTP_IF_MODIFIED_SINCE"}
     return response.make_conditional(environ)
