@@ -7,7 +7,10 @@ so the ratio ``route req/s / hello req/s`` is what counts on a loaded machine; t
 target for that ratio is printed beside it (issue 11). Requests carry the cookies
 the pages set (a reader on their second page); "article, new" is a first visit
 without cookies (a new session and CSRF token each time), and "304" a conditional
-GET: an article requested with the ETag of its last answer.
+GET: an article requested with the ETag of its last answer. The pages with a
+target are measured a second time as a browser asks for them ("…, gzip":
+``Accept-Encoding: gzip, deflate, br``, hello too). The resident memory of each
+worker of both servers is printed at the end.
 
 Two lines for the search page. "search page" repeats one query, so after the
 first request it is served from the search result cache (``SEARCH_CACHE_ENTRIES``
@@ -36,6 +39,7 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import urllib.parse
@@ -47,9 +51,11 @@ from serving import (
     BenchError,
     free_port,
     lua_strings,
+    rss_kib,
     run_wrk,
     start,
     stop,
+    worker_pids,
 )
 
 ANSWERED = "/nl/errors/1009?users=5&admins=2&managed=2&deactivated=1&rooms=1&diagnose=1"
@@ -79,6 +85,9 @@ ROUTES: tuple[tuple[str, str, float | None, int], ...] = (
     ("app floor", "/healthz", None, 200),
 )
 CONDITIONAL = "/nl/articles/error-1009"
+#: Routes measured a second time with a browser's Accept-Encoding (gzipped answers).
+GZIP_LABELS = frozenset({"home", "article", "article list", "error-code page"})
+BROWSER = {"Accept-Encoding": "gzip, deflate, br"}
 ENV = {"HELPDESK_TRUSTED_HOSTS": "localhost,127.0.0.1"}
 
 
@@ -214,9 +223,13 @@ def main() -> None:
             print("-" * len(header))
             # One reader: the cookies the pages set (session, language) come back
             # with every later request, as from a browser; hello gets them too.
+            # Each route is measured with the cookies as they are after visiting
+            # it: a browser stores the language cookie a page sets, so only its
+            # first visit to a page in another language sets it again.
             jar: dict[str, str] = {}
             etag = None
             new_queries = first_seen_paths()
+            route_cookies: dict[str, str] = {}
             for _label, path, _target, status in routes:
                 # The first-seen line is checked on queries it will not ask again.
                 checked = new_queries.pop() if path == FIRST_SEEN else path
@@ -226,28 +239,52 @@ def main() -> None:
                         raise BenchError(f"{checked}: {got}, expected {status}")
                 if path == CONDITIONAL:
                     etag = headers.get("etag")
-            cookies = lua_headers({"Cookie": cookie_header(jar)} if jar else {})
+                route_cookies[path] = lua_headers(
+                    {"Cookie": cookie_header(jar)} if jar else {}
+                )
             ports = (app_port, hello_port)
             for label, path, target, _status in routes:
+                cookies = route_cookies[path]
                 if path == FIRST_SEEN:
                     lua = cookies + rotation(new_queries)
                     result = compare(ports, new_queries[0], args, tmp, lua, cookies)
                 else:
                     result = compare(ports, path, args, tmp, cookies)
                 row(label, path, target, result)
+            # The same pages as a browser asks for them: gzip accepted.
+            for label, path, target, _status in routes:
+                if label in GZIP_LABELS:
+                    lua = route_cookies[path] + lua_headers(BROWSER)
+                    result = compare(ports, path, args, tmp, lua)
+                    row(f"{label}, gzip", path, target, result)
             if all(path != CONDITIONAL for _label, path, _t, _s in routes):
+                memory(app, hello)
                 return
             new = compare(ports, CONDITIONAL, args, tmp, "")
             row("article, new", CONDITIONAL, None, new)
             if etag is None:
                 print(f"{'304':18} {CONDITIONAL:38} (no ETag: no 304)")
             else:
+                cookies = route_cookies[CONDITIONAL]
                 lua = cookies + lua_headers({"If-None-Match": etag})
                 result = compare(ports, CONDITIONAL, args, tmp, lua, cookies, "304")
                 row("304", CONDITIONAL, None, result)
+            memory(app, hello)
         finally:
             stop(hello)
             stop(app)
+
+
+def memory(app: subprocess.Popen[bytes], hello: subprocess.Popen[bytes]) -> None:
+    """Print the resident memory of each server's workers after the run."""
+
+    def megabytes(server: subprocess.Popen[bytes]) -> str:
+        sizes = [rss_kib(pid) for pid in worker_pids(server)]
+        return " + ".join(f"{size / 1024:.0f}" for size in sizes if size) or "?"
+
+    print(
+        f"worker RSS after the run, MB: ours {megabytes(app)}, hello {megabytes(hello)}"
+    )
 
 
 def selected_routes(

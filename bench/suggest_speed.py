@@ -13,6 +13,8 @@ FTS5 table per language (``unicode61 remove_diacritics 2``, prefix indexes of 2
 and 3 characters) queried with ``"word" "next"*`` (every word, the last as a
 prefix), ranked by bm25, on one connection with its statement cache. It has no
 stems, codes or typo tolerance: it is the cost floor of a prefix lookup in C.
+The memory each one adds to the process (RSS before and after its build) is
+printed too.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ def queries(corpus: Corpus, count: int, seed: int = SEED) -> list[tuple[str, str
     out = []
     for i in range(count):
         lang = LANGUAGES[i % len(LANGUAGES)]
-        vocabulary = [w for w in corpus.vocabulary[lang][:400] if w.isalpha()]
+        vocabulary = [w for w in corpus.common[lang][:400] if w.isalpha()]
         word = rng.choice(vocabulary)
         kind = rng.random()
         if kind < 0.08:
@@ -168,6 +170,14 @@ def http_timings(suggester: Suggester, cases: list[tuple[str, str]]) -> None:
             )
 
 
+def rss_mb() -> float:
+    """Return this process's resident set size in MB (``VmRSS``)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def main() -> None:
     """Build both, time both on the same queries, print p50/p95 and the target."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -178,12 +188,20 @@ def main() -> None:
     docs = sources(corpus, args.sections)
     cases = queries(corpus, args.queries)
 
+    before = rss_mb()
     started = time.perf_counter()
     suggester = Suggester.build(docs)
     built = time.perf_counter() - started
+    ours_mb = rss_mb() - before
+    before = rss_mb()
     db, fts_built = build_fts(docs)
+    fts_mb = rss_mb() - before
     print(f"{args.sections} sections, {len(cases)} queries (warm, one thread)")
     print(f"build: suggester {built:.2f}s, FTS5 {fts_built:.2f}s")
+    print(
+        f"memory (process RSS grown by the build): suggester {ours_mb:.1f} MB,"
+        f" FTS5 in memory {fts_mb:.1f} MB"
+    )
 
     def ours(lang: str, text: str) -> object:
         return suggester.suggest(text, lang, 8)

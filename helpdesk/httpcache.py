@@ -18,21 +18,26 @@ Pages are ``Cache-Control: no-cache`` (kept, but asked about every time), and
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, make_response, render_template, request, session
-from flask_wtf.csrf import generate_csrf
+from flask import Flask, current_app, render_template, request, session
+from werkzeug.http import http_date, quote_etag
 from werkzeug.wrappers import Response
 
+from helpdesk.compression import MIN_SIZE, accepts_gzip
 from helpdesk.pagecache import Page, cached_page
+from helpdesk.sessions import reader_csrf_token
 from helpdesk.settings import PROJECT_ROOT
 
 _SITE_MTIME_KEY = "helpdesk.httpcache.site_mtime_ns"
 _PLACEHOLDER_KEY = "helpdesk.httpcache.csrf_placeholder"
+#: The request headers that can turn an answer into a 304.
+_CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
 
 def csrf_placeholder() -> str:
@@ -72,7 +77,14 @@ def render_page(template: str, **context: Any) -> str:
 def with_csrf(html: str) -> str:
     """Return ``html`` (by :func:`render_page`) with this reader's CSRF tokens."""
     placeholder = csrf_placeholder()
-    return html.replace(placeholder, generate_csrf()) if placeholder in html else html
+    return (
+        html.replace(placeholder, reader_csrf_token()) if placeholder in html else html
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _http_date(ns: int) -> str:
+    return http_date(dt.datetime.fromtimestamp(ns / 1e9, dt.UTC))
 
 
 def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
@@ -84,29 +96,47 @@ def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
     A page with a form is personal: only its ETag can make it a 304
     (If-Modified-Since alone cannot tell one reader from another).
     """
-    page = cached_page(render) if not request.query_string else Page.of(render())
-    html = page.html
-    digest = page.digest
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     placeholder = csrf_placeholder()
-    if placeholder in html:
+    if request.query_string:
+        page = Page.of(render(), placeholder)
+    else:
+        page = cached_page(render, placeholder)
+    digest = page.digest
+    token = b""
+    if page.personal:
         # Personal: the ETag also stands for the reader's session token.
-        token = generate_csrf()
-        if current_app.config.get("WTF_CSRF_TIME_LIMIT") is None:
-            field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        signed = reader_csrf_token()
+        if app.config.get("WTF_CSRF_TIME_LIMIT") is None:
+            field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
             reader = str(session[field])
         else:
-            reader = token
+            reader = signed
         digest = hashlib.sha256(digest + reader.encode()).digest()
-        html = html.replace(placeholder, token)
-        personal = True
+        token = signed.encode()
+    etag = digest.hex()[:32]
+    headers = {
+        "Last-Modified": _http_date(
+            max(last_modified_ns, app.extensions[_SITE_MTIME_KEY])
+        ),
+        "Cache-Control": "private, no-cache" if page.personal else "no-cache",
+        # Gzipped or not; a page with a form also differs by its reader's session
+        # cookie (the session says so too).
+        "Vary": "Accept-Encoding, Cookie" if page.personal else "Accept-Encoding",
+    }
+    if page.size >= MIN_SIZE and accepts_gzip():
+        # Gzipped once per page, the reader's token put in (helpdesk.compression);
+        # the ETag weak, as on every compressed answer.
+        body = page.gzipped(token)
+        headers["ETag"] = quote_etag(etag, weak=True)
+        headers["Content-Encoding"] = "gzip"
     else:
-        personal = False
-    response = make_response(html)
-    response.set_etag(digest.hex()[:32])
-    newest = max(last_modified_ns, current_app.extensions[_SITE_MTIME_KEY])
-    response.last_modified = dt.datetime.fromtimestamp(newest / 1e9, dt.UTC)
-    response.headers["Cache-Control"] = "private, no-cache" if personal else "no-cache"
+        body = page.body(token)
+        headers["ETag"] = quote_etag(etag)
+    response: Response = app.response_class(body, headers=headers)
     environ = request.environ
-    if personal and "HTTP_IF_MODIFIED_SINCE" in environ:
+    if not any(name in environ for name in _CONDITIONAL_HEADERS):
+        return response  # nothing to compare: make_conditional would only add Date
+    if page.personal and "HTTP_IF_MODIFIED_SINCE" in environ:
         environ = {k: v for k, v in environ.items() if k != "HTTP_IF_MODIFIED_SINCE"}
     return response.make_conditional(environ)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import TypeVar
 
 from flask import Flask, current_app
 from flask_limiter import Limiter
@@ -19,6 +20,7 @@ from limits import parse_many
 from helpdesk import storage
 
 _EXTENSION_KEY = "helpdesk.ratelimit"
+T = TypeVar("T")
 
 
 def init_app(app: Flask) -> None:
@@ -34,10 +36,32 @@ def init_app(app: Flask) -> None:
     limiter = Limiter(key_func=get_remote_address)
     limiter.init_app(app)
     # Every limited action calls hit() itself and no route is decorated, so the
-    # check Flask-Limiter runs before each request would only find nothing to do;
-    # on a cached page it was a tenth of the app's time (bench/page_throughput.py).
-    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    # hooks Flask-Limiter runs around each request (the check before it, the
+    # X-RateLimit headers after it, which are off, and releasing its per-request
+    # context) would only find nothing to do; on a cached page they were a tenth
+    # of the app's time (bench/page_throughput.py).
+    _remove_request_hooks(app, limiter)
     app.extensions[_EXTENSION_KEY] = limiter
+
+
+def _remove_request_hooks(app: Flask, limiter: Limiter) -> None:
+    before, after = app.before_request_funcs, app.after_request_funcs
+    teardown = app.teardown_request_funcs
+    before[None] = _without(before.get(None, []), limiter)
+    after[None] = _without(after.get(None, []), limiter)
+    teardown[None] = _without(teardown.get(None, []), limiter)
+
+
+def _without(hooks: list[T], limiter: Limiter) -> list[T]:
+    """Return ``hooks`` less the limiter's own (its methods and partials of them)."""
+
+    def owner(hook: T) -> object:
+        return (
+            getattr(hook, "__self__", None)
+            or (getattr(hook, "args", None) or [None])[0]
+        )
+
+    return [hook for hook in hooks if owner(hook) is not limiter]
 
 
 def hit(scope: str, limit: str) -> int | None:

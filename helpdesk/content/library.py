@@ -48,6 +48,7 @@ class ContentLibrary:
         self._locks = locks or {}
         #: The :func:`content_signature` of the files as they were parsed.
         self.signature = signature
+        self._last_modified: dict[str | None, int] = {}
 
     @classmethod
     def load(cls, root: Path, languages: tuple[str, ...] = LANGUAGES) -> ContentLibrary:
@@ -101,11 +102,15 @@ class ContentLibrary:
 
     def last_modified_ns(self, slug: str | None = None) -> int:
         """Return the newest modification time (ns) of the content or one article."""
-        prefix = f"{slug}/" if slug else ""
-        return max(
-            (mtime for name, _, mtime in self.signature if name.startswith(prefix)),
-            default=0,
-        )
+        found = self._last_modified.get(slug)
+        if found is None:
+            prefix = f"{slug}/" if slug else ""
+            found = max(
+                (mtime for name, _, mtime in self.signature if name.startswith(prefix)),
+                default=0,
+            )
+            self._last_modified[slug] = found  # asked on every page view
+        return found
 
     @property
     def slugs(self) -> list[str]:

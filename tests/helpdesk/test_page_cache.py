@@ -412,6 +412,49 @@ def test_a_gzipped_page_has_a_weak_etag_that_still_gives_304(
     assert cross.status_code == 304  # the same content, weakly compared
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(
+    "url", ("/{lang}/articles/error-1009", ARTICLE, "/{lang}/errors/1009")
+)
+def test_a_page_with_forms_is_gzipped_with_the_readers_own_tokens(
+    csrf_app: Flask, url: str, lang: str
+) -> None:
+    import gzip
+
+    url = url.format(lang=lang)
+    alice, bob = csrf_app.test_client(), csrf_app.test_client()
+    plain = alice.get(url)
+    packed = alice.get(url, headers=GZIP)
+    other = bob.get(url, headers=GZIP)
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert int(packed.headers["Content-Length"]) == len(packed.data)
+    assert len(packed.data) < len(plain.data) / 2
+    page = gzip.decompress(packed.data).decode()
+    # The same page as uncompressed, with this reader's tokens (signed anew each
+    # second, so compared without them, and shown to be this reader's).
+    assert without_tokens(page) == without_tokens(plain.get_data(as_text=True))
+    assert tokens(page) and tokens(page) != tokens(gzip.decompress(other.data).decode())
+    assert packed.headers["ETag"] == f"W/{plain.headers['ETag']}"
+    assert packed.headers["Vary"] == plain.headers["Vary"]
+    again = alice.get(url, headers={**GZIP, "If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304
+    strange = bob.get(url, headers={**GZIP, "If-None-Match": packed.headers["ETag"]})
+    assert strange.status_code == 200
+
+
+def test_the_token_in_a_gzipped_page_is_accepted_by_the_form(csrf_app: Flask) -> None:
+    import gzip
+
+    client = csrf_app.test_client()
+    packed = client.get(ARTICLE.format(lang="pl"), headers=GZIP)
+    (token,) = tokens(gzip.decompress(packed.data).decode())
+    answer = client.post(
+        "/pl/articles/remove-users/feedback",
+        data={"helpful": "yes", "csrf_token": token},
+    )
+    assert answer.status_code == 303
+
+
 def test_static_files_are_gzipped_and_small_answers_are_not(
     client: FlaskClient,
 ) -> None:

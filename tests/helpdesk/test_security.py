@@ -1,13 +1,20 @@
-"""Trusted hosts (any other Host is a localized 400) and no-store for the sandbox."""
+"""Trusted hosts (any other Host is a localized 400), no-store for the sandbox and
+the security headers of every answer."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from helpdesk import create_app
-from helpdesk.security import is_sandbox_path
+from helpdesk.security import (
+    CONTENT_SECURITY_POLICY,
+    SECURITY_HEADERS,
+    is_sandbox_path,
+)
 from helpdesk.settings import DEFAULT_TRUSTED_HOSTS, LANGUAGES, from_environment
 from tests.helpdesk.sandbox.helpers import API, XHR, create
 
@@ -176,3 +183,87 @@ def test_pages_outside_the_sandbox_may_be_cached(client: FlaskClient) -> None:
 )
 def test_sandbox_paths(path: str, expected: bool) -> None:
     assert is_sandbox_path(path) is expected
+
+
+# --- headers on every answer --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/en/", "/nl/articles/error-1009", "/healthz", "/api/v1/nothing", "/pl/x"]
+)
+def test_every_answer_carries_the_security_headers_once(
+    client: FlaskClient, path: str
+) -> None:
+    answer = client.get(path)
+    for name, value in SECURITY_HEADERS:
+        assert answer.headers.getlist(name) == [value]
+
+
+def test_a_view_that_sets_a_security_header_keeps_its_own(
+    app_config: dict[str, object],
+) -> None:
+    app = create_app(app_config)
+
+    @app.get("/_test/framed")
+    def framed() -> tuple[str, int, dict[str, str]]:
+        return "framed", 200, {"x-frame-options": "DENY"}
+
+    answer = app.test_client().get("/_test/framed")
+    assert answer.headers.getlist("X-Frame-Options") == ["DENY"]
+    assert answer.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+
+
+def test_no_flask_limiter_hook_runs_around_requests(app: Flask) -> None:
+    # Limits are counted by helpdesk.ratelimit.hit() where an action is limited;
+    # the limiter's own per-request hooks would only cost time on every page.
+    limiter = app.extensions["helpdesk.ratelimit"]
+    hooks = [
+        *app.before_request_funcs.get(None, []),
+        *app.after_request_funcs.get(None, []),
+        *app.teardown_request_funcs.get(None, []),
+    ]
+    owners = {getattr(h, "__self__", None) for h in hooks}
+    owners |= {(getattr(h, "args", None) or (None,))[0] for h in hooks}
+    assert limiter not in owners
+    assert "X-RateLimit-Limit" not in app.test_client().get("/en/").headers
+
+
+# --- CSRF checks: unsafe methods only, the API exempt --------------------------------
+
+
+@pytest.fixture
+def csrf_client(app_config: dict[str, object]) -> FlaskClient:
+    app_config["WTF_CSRF_ENABLED"] = True
+    return create_app(app_config).test_client()
+
+
+FEEDBACK = "/en/articles/remove-users/feedback"
+
+
+def test_a_form_post_without_the_readers_token_is_refused(
+    csrf_client: FlaskClient,
+) -> None:
+    csrf_client.get("/en/articles/remove-users")
+    assert csrf_client.post(FEEDBACK, data={"helpful": "yes"}).status_code == 400
+
+
+def test_a_form_post_with_the_readers_token_passes_the_check(
+    csrf_client: FlaskClient,
+) -> None:
+    page = csrf_client.get("/en/articles/remove-users").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    answer = csrf_client.post(
+        FEEDBACK, data={"helpful": "yes", "csrf_token": token.group(1)}
+    )
+    assert answer.status_code == 303
+
+
+def test_the_api_is_exempt_from_form_tokens(csrf_client: FlaskClient) -> None:
+    answer = csrf_client.post(API, json={"scenario": "error-1009"}, headers=XHR)
+    assert answer.status_code == 201
+
+
+def test_safe_methods_are_never_checked(csrf_client: FlaskClient) -> None:
+    for method in ("GET", "HEAD", "OPTIONS"):
+        assert csrf_client.open("/en/", method=method).status_code == 200
