@@ -4,10 +4,10 @@ A reader sends the same session cookie with every request until the session
 changes. Flask verifies it anew each time: a key derivation and an HMAC, base64
 and tagged JSON, and a new serializer built for it. On a cached page that was a
 quarter of the app's time (bench/page_throughput.py). This interface keeps what
-it verified: the exact cookie string (with the keys it was checked against) maps
-to its data and the time it was signed. A cookie that differs by one byte is not
-in the memo and is verified as Flask would; an entry older than the session
-lifetime is not used. Each reader gets a deep copy of the data, so one request's
+it verified: the exact cookie string maps to its data and the time it was
+signed, and a change of keys empties the memo. A cookie that differs by one byte
+is not in the memo and is verified as Flask would; an entry older than the session
+lifetime is not used. Each reader gets a copy of its own, so one request's
 changes never reach another's session.
 
 The CSRF tokens of the pages are signed anew on each request in the same way
@@ -45,7 +45,8 @@ class VerifiedCookieSessionInterface(SecureCookieSessionInterface):
 
     def __init__(self, max_entries: int = VERIFIED_ENTRIES) -> None:
         self.max_entries = max_entries
-        self._verified: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], float]]
+        #: Cookie -> (its data, when it was signed), for the keys of _serializer.
+        self._verified: OrderedDict[str, tuple[dict[str, Any], float]]
         self._verified = OrderedDict()
         self._lock = threading.Lock()
         self._serializer: tuple[tuple[Any, ...], URLSafeTimedSerializer] | None = None
@@ -57,8 +58,10 @@ class VerifiedCookieSessionInterface(SecureCookieSessionInterface):
         if found is not None and found[0] == keys:
             return found[1]
         serializer = super().get_signing_serializer(app)
-        if serializer is not None:
-            self._serializer = (keys, serializer)
+        with self._lock:
+            # What was verified with other keys is not taken as verified now.
+            self._verified.clear()
+            self._serializer = None if serializer is None else (keys, serializer)
         return serializer
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
@@ -70,11 +73,10 @@ class VerifiedCookieSessionInterface(SecureCookieSessionInterface):
         if not value:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
-        key = (_keys(app), value)
         with self._lock:
-            found = self._verified.get(key)
+            found = self._verified.get(value)
             if found is not None:
-                self._verified.move_to_end(key)
+                self._verified.move_to_end(value)
         if found is not None:
             data, signed_at = found
             if 0 <= time.time() - signed_at <= max_age:
@@ -86,7 +88,9 @@ class VerifiedCookieSessionInterface(SecureCookieSessionInterface):
         except BadSignature:
             return self.session_class()
         with self._lock:
-            self._verified[key] = (copy.deepcopy(data), signed.timestamp())
+            if self._serializer is None or self._serializer[1] is not serializer:
+                return self.session_class(data)  # the keys changed meanwhile
+            self._verified[value] = (_copy(data), signed.timestamp())
             while len(self._verified) > self.max_entries:
                 self._verified.popitem(last=False)
         return self.session_class(data)
