@@ -23,6 +23,15 @@ def bounded_int(name: str, default: int, highest: int) -> int | None:
     return value if 1 <= value <= highest else None
 
 
+def invalid_limit(highest: int) -> Any:
+    """Return the localized 400 for a ``?limit=`` that :func:`bounded_int` refused."""
+    return api_error(
+        400,
+        _("The limit must be a whole number from 1 to %(max)s.", max=highest),
+        code="invalid-limit",
+    )
+
+
 def unknown_language() -> Any | None:
     """Return the localized 400 for a ``?lang=`` the site lacks, else None."""
     requested = request.args.get("lang")

@@ -8,7 +8,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from helpdesk.api.blueprint import bp
-from helpdesk.api.query_args import bounded_int, unknown_language
+from helpdesk.api.query_args import bounded_int, invalid_limit, unknown_language
 from helpdesk.contentloop import record_search
 from helpdesk.errors import api_error
 from helpdesk.i18n import negotiate_api_language
@@ -68,11 +68,7 @@ def search_articles() -> Any:
         return api_error(400, _("Type something to search for."), code="missing-query")
     limit = bounded_int("limit", DEFAULT_LIMIT, MAX_LIMIT)
     if limit is None:
-        return api_error(
-            400,
-            _("The limit must be a whole number from 1 to %(max)s.", max=MAX_LIMIT),
-            code="invalid-limit",
-        )
+        return invalid_limit(MAX_LIMIT)
     page = bounded_int("page", 1, MAX_PAGE)
     if page is None:
         return api_error(

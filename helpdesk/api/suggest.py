@@ -8,7 +8,7 @@ from flask import request, url_for
 from flask_babel import gettext as _
 
 from helpdesk.api.blueprint import bp
-from helpdesk.api.query_args import bounded_int, unknown_language
+from helpdesk.api.query_args import bounded_int, invalid_limit, unknown_language
 from helpdesk.content import get_library
 from helpdesk.errors import api_error
 from helpdesk.i18n import negotiate_api_language
@@ -70,11 +70,7 @@ def suggest_sections() -> Any:
         )
     limit = bounded_int("limit", DEFAULT_LIMIT, MAX_LIMIT)
     if limit is None:
-        return api_error(
-            400,
-            _("The limit must be a whole number from 1 to %(max)s.", max=MAX_LIMIT),
-            code="invalid-limit",
-        )
+        return invalid_limit(MAX_LIMIT)
     lang = negotiate_api_language()
     found = suggest(get_library(), query, lang, limit)
     return {
