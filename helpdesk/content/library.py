@@ -49,6 +49,7 @@ class ContentLibrary:
         #: The :func:`content_signature` of the files as they were parsed.
         self.signature = signature
         self._last_modified: dict[str | None, int] = {}
+        self._written_in: dict[str, frozenset[str]] = {}
 
     @classmethod
     def load(cls, root: Path, languages: tuple[str, ...] = LANGUAGES) -> ContentLibrary:
@@ -116,6 +117,16 @@ class ContentLibrary:
     def slugs(self) -> list[str]:
         """Return every article slug, sorted."""
         return sorted(self._articles)
+
+    def written_in(self, lang: str) -> frozenset[str]:
+        """Return the slugs of the articles written in ``lang`` (no fallbacks)."""
+        found = self._written_in.get(lang)
+        if found is None:
+            found = frozenset(
+                s for s, by_lang in self._articles.items() if lang in by_lang
+            )
+            self._written_in[lang] = found  # asked by every search page
+        return found
 
     def languages(self, slug: str) -> list[str]:
         """Return the languages an article exists in, in the site's order."""

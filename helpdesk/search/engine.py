@@ -161,13 +161,17 @@ class SearchEngine:
         check: bool = True,
         snippets: SnippetChoice | None = None,
         fallback: bool = True,
+        spelling: bool = True,
     ) -> SearchResult:
         """Search sections in ``lang``; other languages only when none match.
 
         ``check`` follows the ``current`` link first (a cheap ``readlink``);
         callers serving requests pass False after the first search of a request.
         ``snippets`` picks the hits that get a snippet (all when None);
-        ``fallback`` off never searches the other languages.
+        ``fallback`` off never searches the other languages. ``spelling`` off
+        takes the words as typed: no correction, and no known word searched
+        for an unknown one (nor a diacritics variant); folding, stemming and
+        error codes still apply.
         """
         limit = max(1, min(int(limit), MAX_LIMIT))
         page = max(1, int(page))
@@ -178,7 +182,9 @@ class SearchEngine:
             opened = self._opened()
         if opened is None or parsed.is_empty or lang not in self.languages:
             return empty
-        corrections, related, variants, parts = self._corrections(opened, parsed, lang)
+        corrections, related, variants, parts = (
+            self._corrections(opened, parsed, lang) if spelling else ({}, {}, {}, {})
+        )
         suggestion = _suggestion(parsed, corrections)
         terms = query_terms(
             parsed, lang, self.forms, self.stops, corrections, related, variants, parts

@@ -107,8 +107,13 @@ def clean(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=1_024)
 def parse_query(text: str) -> ParsedQuery:
-    """Split user text into lowercase words and normalized error codes."""
+    """Split user text into lowercase words and normalized error codes.
+
+    Kept for the last texts: the search page parses one query for each
+    language (a user's text is the key, so few are kept).
+    """
     text = clean(text)
     codes = _unique(find_codes(text))
     rest = _CODE.sub(" ", text)

@@ -40,6 +40,7 @@ class Search(Protocol):
         *,
         snippets: SnippetChoice | None = None,
         fallback: bool = True,
+        spelling: bool = True,
     ) -> SearchResult:
         """Return one page of ranked hits (snippets only for those chosen)."""
         ...
@@ -214,6 +215,11 @@ def results_page(
         # article ranked below them loses to them, or to their translation),
         # so only their best hits get a snippet; and a language with no match
         # has nothing to add, so no search of the remaining languages for it.
+        # A language whose every article is shown already has nothing to add
+        # either (on a small site, most queries find every article).
+        # The reader's words are spelled for their own language: corrected
+        # against another one's words they become other words ("sale" would
+        # find "save", "kont" "kunt"), so the other languages take them as typed.
         wanted = slice(0, MAX_OTHER_ARTICLES)
         extra = [
             search(
@@ -223,9 +229,10 @@ def results_page(
                 1,
                 snippets=lambda keys: first_of_articles(keys, wanted, mine),
                 fallback=False,
+                spelling=False,
             )
             for other in languages
-            if other != lang
+            if other != lang and not library.written_in(other) <= mine
         ]
         others = other_language_groups(extra, mine, MAX_OTHER_ARTICLES)
     return ResultsPage(

@@ -38,9 +38,16 @@ def _search(
     *,
     snippets: search_service.SnippetChoice | None = None,
     fallback: bool = True,
+    spelling: bool = True,
 ) -> search_service.SearchResult:
     return search_service.search(
-        query, lang, limit=limit, page=page, snippets=snippets, fallback=fallback
+        query,
+        lang,
+        limit=limit,
+        page=page,
+        snippets=snippets,
+        fallback=fallback,
+        spelling=spelling,
     )
 
 

@@ -135,8 +135,16 @@ def test_debug_apps_keep_no_search_answers(
 def every_snippet(search: Callable[..., SearchResult]) -> grouping.Search:
     """The search before: a snippet for every hit, the other-language fallback on."""
 
-    def full(query: str, lang: str, limit: int, page: int, **_: object) -> SearchResult:
-        return search(query, lang, limit, page)
+    def full(
+        query: str,
+        lang: str,
+        limit: int,
+        page: int,
+        *,
+        spelling: bool = True,
+        **_: object,
+    ) -> SearchResult:
+        return search(query, lang, limit, page, spelling=spelling)
 
     return full  # type: ignore[return-value]
 
@@ -171,6 +179,33 @@ def test_a_page_shows_what_it_showed_with_every_snippet_cut(
                 assert shown(lazy) == shown(full), (query, number)
 
 
+class _EverySearched:
+    """A library that has, in every language, an article no search finds."""
+
+    def __init__(self, library: Any) -> None:
+        self._library = library
+
+    def written_in(self, lang: str) -> frozenset[str]:
+        return self._library.written_in(lang) | {"never-found"}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._library, name)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_leaving_out_languages_with_nothing_to_add_changes_no_page(
+    search_app: Flask, lang: str
+) -> None:
+    search = search_view._search
+    with search_app.test_request_context():
+        library = get_library()
+        for query in QUERIES:
+            args = (query, lang, 1, 10, LANGS, search)
+            kept = grouping.results_page(*args, library)
+            every = grouping.results_page(*args, _EverySearched(library))
+            assert shown(kept) == shown(every), query
+
+
 def fake_engine(by_lang: dict[str, list[Hit]]) -> grouping.Search:
     """A search over fixed ranked hits that cuts only the chosen snippets."""
 
@@ -182,6 +217,7 @@ def fake_engine(by_lang: dict[str, list[Hit]]) -> grouping.Search:
         *,
         snippets: Any = None,
         fallback: bool = True,
+        spelling: bool = True,
     ) -> SearchResult:
         hits = by_lang.get(lang, [])[:limit]
         if snippets is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -35,6 +36,7 @@ def fake_search(by_lang: dict[str, list[Hit]]) -> grouping.Search:
         *,
         snippets: object = None,
         fallback: bool = True,
+        spelling: bool = True,
     ) -> SearchResult:
         hits = by_lang.get(lang, [])[:limit]
         return SearchResult(query, lang, len(hits), None, hits, 1, 1 if hits else 0)
@@ -113,6 +115,45 @@ def test_results_page_puts_the_readers_language_first(search_app: Flask) -> None
     assert [(g.slug, g.lang) for g in page.groups] == [("a", "en")]
     assert [(g.slug, g.lang) for g in page.other_groups] == [("b", "nl")]
     assert page.total == 2 and page.articles == 1 and page.pages == 1
+
+
+def test_other_languages_are_searched_as_typed_the_readers_own_corrected(
+    search_app: Flask,
+) -> None:
+    asked: list[tuple[str, bool]] = []
+    found = fake_search({"pl": [hit("a", "x", "pl")], "nl": [hit("b", "x", "nl")]})
+
+    def search(*args: Any, spelling: bool = True, **kwargs: Any) -> SearchResult:
+        asked.append((args[1], spelling))
+        return found(*args, **kwargs)
+
+    with search_app.app_context():
+        page = grouping.results_page("q", "pl", 1, 10, LANGS, search, get_library())
+    assert asked == [("pl", True), ("en", False), ("nl", False)]
+    assert [g.slug for g in page.other_groups] == ["b"]
+
+
+def test_a_language_with_no_article_left_to_add_is_not_searched(
+    search_app: Flask,
+) -> None:
+    asked: list[str] = []
+    with search_app.app_context():
+        library = get_library()
+        every = [hit(slug, "x", "pl") for slug in sorted(library.written_in("pl"))]
+        found = fake_search({"pl": every, "en": [hit("a", "x")]})
+
+        def search(*args: Any, **kwargs: Any) -> SearchResult:
+            asked.append(args[1])
+            return found(*args, **kwargs)
+
+        page = grouping.results_page("q", "pl", 1, 10, LANGS, search, library)
+        assert asked == ["pl"] and not page.other_groups
+        # One article fewer in Polish: the others are searched.
+        asked.clear()
+        found = fake_search({"pl": every[1:], "en": [hit(every[0].slug, "x")]})
+        page = grouping.results_page("q", "pl", 1, 10, LANGS, search, library)
+    assert asked == ["pl", "en", "nl"]
+    assert [g.slug for g in page.other_groups] == [every[0].slug]
 
 
 def test_results_page_pages_by_article(search_app: Flask) -> None:

@@ -8,7 +8,7 @@ from flask import Flask
 from helpdesk.search import Hit, SearchResult, search
 
 
-def run(app: Flask, query: str, lang: str, **kwargs: int) -> SearchResult:
+def run(app: Flask, query: str, lang: str, **kwargs: int | bool) -> SearchResult:
     with app.test_request_context(f"/{lang}/search"):
         return search(query, lang, **kwargs)
 
@@ -121,3 +121,15 @@ def test_service_works_outside_a_request(search_app: Flask) -> None:
     with search_app.app_context():
         result = search("unlink", "en")
     assert result.hits[0].url.startswith("/en/articles/")
+
+
+def test_without_spelling_the_words_are_taken_as_typed(search_app: Flask) -> None:
+    # "sale" (Polish "rooms") is no English word: the English speller makes it
+    # "save", which a reader of Polish never wrote.
+    corrected = run(search_app, "sale", "en", fallback=False)
+    assert corrected.suggestion == "save" and corrected.total
+    as_typed = run(search_app, "sale", "en", fallback=False, spelling=False)
+    assert as_typed.suggestion is None and as_typed.total == 0
+    # Folding, stemming and codes still apply.
+    folded = run(search_app, "odlaczyc uzytkownikow 1009", "pl", spelling=False)
+    assert folded.total and {hit.lang for hit in folded.hits} == {"pl"}
