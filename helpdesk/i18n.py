@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from babel import Locale
+from babel import Locale, numbers
 from flask import Blueprint, Flask, current_app, g, request, url_for
-from flask_babel import Babel
+from flask_babel import Babel, get_locale, get_translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from werkzeug.routing import BuildError
 
 from helpdesk.settings import API_PREFIX, DEFAULT_LANGUAGE, LANGUAGES
@@ -106,9 +109,75 @@ def language_urls() -> dict[str, str]:
     return urls
 
 
+# -- templates: the request's translations looked up once per rendering -----------
+#
+# Flask-Babel's template callables find the translations (locale, domain, cache)
+# anew for every message and number: a search page has a few dozen, at 15-20 us
+# each. These read what :func:`_rendering_i18n` put in the template's context
+# when the rendering began (under ``force_locale`` too, which is in force then);
+# a macro imported without context has none and asks Flask-Babel.
+
+_TRANSLATIONS = "_i18n_translations"
+_LOCALE = "_i18n_locale"
+
+
+def _translations(context: Context) -> Any:
+    found = context.get(_TRANSLATIONS)
+    return found if found is not None else get_translations()
+
+
+@pass_context
+def _gettext(context: Context, string: str) -> str:
+    return str(_translations(context).ugettext(string))
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return str(_translations(context).ungettext(singular, plural, n))
+
+
+@pass_context
+def _pgettext(context: Context, message_context: str, string: str) -> str:
+    return str(_translations(context).upgettext(message_context, string))
+
+
+@pass_context
+def _npgettext(
+    context: Context, message_context: str, singular: str, plural: str, n: int
+) -> str:
+    return str(_translations(context).unpgettext(message_context, singular, plural, n))
+
+
+@lru_cache(maxsize=4_096)
+def _integer(number: int, locale: str) -> str:
+    return str(numbers.format_decimal(number, locale=locale))
+
+
+@pass_context
+def number_filter(context: Context, number: Any) -> str:
+    """Format ``number`` as Flask-Babel's ``format_number`` does (integers kept)."""
+    locale = context.get(_LOCALE) or get_locale()
+    if type(number) is int:
+        return _integer(number, str(locale))
+    return str(numbers.format_decimal(number, locale=locale))
+
+
+def _rendering_i18n() -> dict[str, Any]:
+    return {_TRANSLATIONS: get_translations(), _LOCALE: get_locale()}
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel with the locale taken from the URL first."""
     babel.init_app(app, locale_selector=current_language)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_gettext,
+        ngettext=_ngettext,
+        newstyle=True,
+        pgettext=_pgettext,
+        npgettext=_npgettext,
+    )
+    app.jinja_env.filters["numberformat"] = number_filter
+    app.context_processor(_rendering_i18n)
 
     @app.context_processor
     def language_context() -> dict[str, Any]:

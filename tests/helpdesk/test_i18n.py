@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from flask_babel import force_locale, ngettext
+from flask import render_template_string
+from flask_babel import force_locale, format_number, gettext, ngettext
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jinja2 import DictLoader
+from markupsafe import escape
 
 from helpdesk.i18n_check import catalog_problems
 
@@ -61,3 +66,63 @@ def test_catalog_check_reports_untranslated_and_fuzzy_messages(tmp_path):
     problems = catalog_problems(tmp_path)
     assert any(p.startswith("nl: fuzzy 'Articles'") for p in problems)
     assert any(p.startswith("pl: untranslated 'Search'") for p in problems)
+
+
+# --- templates: translations looked up once per rendering -------------------------
+
+TEMPLATE = (
+    "{{ _('Yes') }}|"
+    "{{ ngettext('%(total)s article', '%(total)s articles', n, total=n) }}"
+    "|{% trans count=n, total=n %}{{ total }} result{% pluralize %}{{ total }} results"
+    "{% endtrans %}|{{ n|numberformat }}|{{ x|numberformat }}"
+)
+
+
+def _by_flask_babel(n: int, x: float) -> str:
+    return "|".join(
+        [
+            gettext("Yes"),
+            ngettext("%(total)s article", "%(total)s articles", n, total=n),
+            ngettext("%(total)s result", "%(total)s results", n, total=n),
+            format_number(n),
+            format_number(x),
+        ]
+    )
+
+
+@pytest.fixture(scope="module")
+def i18n_app():
+    from helpdesk import create_app
+
+    return create_app({"TESTING": True, "SECRET_KEY": "t", "SEARCH_AUTO_BUILD": False})
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lang=st.sampled_from(["en", "nl", "pl"]),
+    n=st.integers(-(10**9), 10**9),
+    x=st.floats(-1e9, 1e9, allow_nan=False),
+)
+def test_templates_translate_and_format_as_flask_babel_does(i18n_app, lang, n, x):
+    with i18n_app.test_request_context(f"/{lang}/"):
+        rendered = render_template_string(TEMPLATE, n=n, x=x)
+        assert rendered == str(escape(_by_flask_babel(n, x)))
+
+
+@pytest.mark.parametrize("lang", ["nl", "pl"])
+def test_a_forced_locale_reaches_the_templates_rendered_under_it(i18n_app, lang):
+    with i18n_app.test_request_context("/en/"):
+        english = render_template_string(TEMPLATE, n=1000, x=1.5)
+        with force_locale(lang):
+            forced = render_template_string(TEMPLATE, n=1000, x=1.5)
+            assert forced == str(escape(_by_flask_babel(1000, 1.5)))
+        assert forced != english
+        assert render_template_string(TEMPLATE, n=1000, x=1.5) == english
+
+
+def test_a_macro_imported_without_context_still_translates(i18n_app):
+    with i18n_app.test_request_context("/pl/"):
+        macro = "{% macro yes(n) %}{{ _('Yes') }} {{ n|numberformat }}{% endmacro %}"
+        env = i18n_app.jinja_env.overlay(loader=DictLoader({"m.html": macro}))
+        page = env.from_string("{% import 'm.html' as m %}{{ m.yes(1000) }}")
+        assert page.render() == f"{gettext('Yes')} {format_number(1000)}"
