@@ -15,6 +15,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
 
 from markupsafe import escape
 
@@ -74,7 +75,7 @@ def matches(
     index = _word_index(text, lang) if forms is analysis.word_forms else None
     if index is not None:
         # Only the words having a wanted form can be marked: looked up by form.
-        candidates = {word for term in wanted for word in index.get(term, ())}
+        candidates = {word for term in wanted for word in index.by_form.get(term, ())}
     else:
         candidates = set(map(str.lower, _FINDALL(text)))
     for word in candidates:
@@ -93,6 +94,10 @@ def matches(
                 break
     if not marked:
         return []
+    if index is not None:
+        return sorted(
+            (start, end, word) for word in marked for start, end in index.places[word]
+        )
     lowered = text.lower()
     if len(lowered) != len(text):  # a letter that lowercases to two: word by word
         found = []
@@ -107,8 +112,18 @@ def matches(
     return places
 
 
-def _word_index(text: str, lang: str) -> dict[str, tuple[str, ...]] | None:
-    """Return each indexed form of the words of ``text``: the lowercase words with it.
+@dataclass(frozen=True)
+class _TextWords:
+    """A text's words: by indexed form, and where each stands (its matches)."""
+
+    #: Each indexed form of the text's words: the lowercase words with it.
+    by_form: dict[str, tuple[str, ...]]
+    #: Each lowercase word: (start, end) of its every match of ``WORD_PATTERN``.
+    places: dict[str, tuple[tuple[int, int], ...]]
+
+
+def _word_index(text: str, lang: str) -> _TextWords | None:
+    """Return the words of ``text`` by indexed form and their places in it.
 
     Only for a text seen before, among the last :data:`TEXT_CACHE` texts (None
     the first time: then reading its words once, with the first-letter test,
@@ -121,15 +136,21 @@ def _word_index(text: str, lang: str) -> dict[str, tuple[str, ...]] | None:
         found = _TEXTS.get(key, _UNSEEN)
         if found is not _UNSEEN:
             _TEXTS.move_to_end(key)
-    if isinstance(found, dict):
+    if isinstance(found, _TextWords):
         return found
-    index: dict[str, tuple[str, ...]] | None = None
+    index: _TextWords | None = None
     if found is _SEEN:
+        places: dict[str, list[tuple[int, int]]] = {}
+        for match in _WORD.finditer(text):
+            places.setdefault(match.group(0).lower(), []).append(match.span())
         by_form: dict[str, list[str]] = {}
-        for word in set(map(str.lower, _FINDALL(text))):
+        for word in places:
             for form in analysis.word_forms(lang, word):
                 by_form.setdefault(form, []).append(word)
-        index = {form: tuple(words) for form, words in by_form.items()}
+        index = _TextWords(
+            {form: tuple(words) for form, words in by_form.items()},
+            {word: tuple(spans) for word, spans in places.items()},
+        )
     with _TEXTS_LOCK:
         _TEXTS[key] = _SEEN if index is None else index
         while len(_TEXTS) > TEXT_CACHE:
@@ -164,17 +185,30 @@ def _places(text: str, word: str) -> Iterator[int]:
 
 
 def _window(found: list[tuple[int, int, str]]) -> int:
-    """Return the index of the match that starts the best window."""
+    """Return the index of the match that starts the best window.
+
+    A window starting at a match holds the matches after it that end within
+    its length; the one with the most different words wins, the first on ties.
+    Matches never overlap, so their ends rise with their starts and the
+    window's last match only moves forward: one pass, counting words in.
+    """
     best, best_score = 0, -1
+    inside: dict[str, int] = {}  # the window's words: found[i:after]
+    after = 0
     for i, (start, _, _) in enumerate(found):
+        after = max(after, i)  # (an empty window before: nothing inside)
         limit = start - SNIPPET_SURROUND + SNIPPET_CHARS
-        inside = set()
-        for _, end, word in found[i:]:
-            if end > limit:
-                break
-            inside.add(word)
+        while after < len(found) and found[after][1] <= limit:
+            word = found[after][2]
+            inside[word] = inside.get(word, 0) + 1
+            after += 1
         if len(inside) > best_score:
             best, best_score = i, len(inside)
+        if after > i:  # the match at i leaves as the window moves on
+            word = found[i][2]
+            inside[word] -= 1
+            if not inside[word]:
+                del inside[word]
     return best
 
 

@@ -323,3 +323,37 @@ def test_kept_terms_of_a_word_are_those_made_afresh(
     fresh = query.query_terms(query.parse_query(text), lang, **rewrites)
     assert kept[0] == kept[1] == fresh
     assert fresh  # the query has terms to compare
+
+
+def _window_by_every_start(found: list[tuple[int, int, str]]) -> int:
+    """The best window as it was found: every start, its matches counted anew."""
+    best, best_score = 0, -1
+    for i, (start, _, _) in enumerate(found):
+        limit = start - snippets.SNIPPET_SURROUND + snippets.SNIPPET_CHARS
+        inside = set()
+        for _, end, word in found[i:]:
+            if end > limit:
+                break
+            inside.add(word)
+        if len(inside) > best_score:
+            best, best_score = i, len(inside)
+    return best
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 120), st.integers(1, 200), st.sampled_from("abcde")),
+        max_size=40,
+    )
+)
+def test_the_window_in_one_pass_is_the_one_every_start_finds(
+    steps: list[tuple[int, int, str]],
+) -> None:
+    # Matches as a text has them: in order, none overlapping (a gap, a length).
+    found, at = [], 0
+    for gap, length, word in steps:
+        start = at + gap
+        found.append((start, start + length, word))
+        at = start + length
+    assert snippets._window(found) == _window_by_every_start(found)
