@@ -256,5 +256,8 @@ def private(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     """Register the staff area and its session handling (Flask-Login)."""
-    login_manager.init_app(app)
+    # Templates get the proxy, not the user: a page that never shows who is
+    # signed in (every public page) does not load the user to render.
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
     app.register_blueprint(bp)

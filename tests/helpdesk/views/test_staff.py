@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, g, render_template_string
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from helpdesk import create_app
@@ -466,3 +466,11 @@ def test_outdated_translations_are_listed_with_links_to_both_versions(
     # English is the source: it has nothing to update.
     english = client.get("/staff/?content=en&lang=en").get_data(as_text=True)
     assert "Every translated section is up to date." in english
+
+
+def test_a_page_that_does_not_show_the_user_does_not_load_them(app: Flask) -> None:
+    with app.test_request_context("/en/"):
+        assert render_template_string("{{ lang }}") == "en"
+        assert "_login_user" not in g
+        shown = render_template_string("{{ current_user.is_authenticated }}")
+        assert shown == "False" and "_login_user" in g
