@@ -8,12 +8,6 @@ takes the top with a partial sort; equal scores go by document number.
 
 Coordination, which Whoosh does not have, is applied last: a section's sum is
 scaled by the share of the query's words it matches.
-
-A query whose terms hold few postings in all (a small site, rare words) is
-added up in plain Python instead: each numpy call costs a microsecond or two
-whatever its size, and a query has dozens of terms. The additions and
-multiplications are the same IEEE doubles in the same order, so both ways give
-the same floats (a property test holds them to it).
 """
 
 from __future__ import annotations
@@ -47,10 +41,6 @@ class PostingsSource(Protocol):
         ...
 
 
-#: Postings (of all the terms together) up to which Python adds faster than numpy.
-SMALL_POSTINGS = 400
-
-
 class Ranking(NamedTuple):
     """The documents matched, and the best of them."""
 
@@ -72,32 +62,23 @@ def rank(
     ``(m / n) ** coordination``: a section about all the words asked beats
     one that repeats a few of them. 0 adds the scores alone, as Whoosh does.
     """
-    found: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], float, int]]
-    found = []
-    entries = 0
-    for fieldname, text, boost, word in terms:
-        docnums, scores = source.postings(fieldname, text)
-        if len(docnums):
-            found.append((docnums, scores, boost, word))
-            entries += len(docnums)
-    if not found:
-        return Ranking(0, [])
-    asked = len({term.word for term in terms if term.word >= 0})
-    if entries <= SMALL_POSTINGS:
-        return _rank_few(found, asked, count, coordination)
     size = source.doc_count
     # Every term's documents and weighted scores in the order of the terms, added
     # up at once: bincount adds each document's scores in that order, from 0,
     # as adding term after term into an array of zeros does (the same floats).
-    found_docs = [docnums for docnums, _, _, _ in found]
-    found_scores = [
-        scores if boost == 1.0 else scores * boost for _, scores, boost, _ in found
-    ]
+    found_docs: list[npt.NDArray[np.int32]] = []
+    found_scores: list[npt.NDArray[np.float64]] = []
     words: dict[int, list[npt.NDArray[np.int32]]] = {}
-    if coordination:
-        for docnums, _, _, word in found:
-            if word >= 0:
-                words.setdefault(word, []).append(docnums)
+    for fieldname, text, boost, word in terms:
+        docnums, scores = source.postings(fieldname, text)
+        if not len(docnums):
+            continue
+        found_docs.append(docnums)
+        found_scores.append(scores if boost == 1.0 else scores * boost)
+        if coordination and word >= 0:
+            words.setdefault(word, []).append(docnums)
+    if not found_docs:
+        return Ranking(0, [])
     every = np.concatenate(found_docs)
     # (Weighted, bincount answers float64 already: the cast copies nothing.)
     total = np.bincount(every, np.concatenate(found_scores), size).astype(
@@ -107,6 +88,7 @@ def rank(
     hit[every] = True
     matched = np.flatnonzero(hit)
     sums = total[matched]
+    asked = len({term.word for term in terms if term.word >= 0})
     if coordination and asked > 1 and len(words) > 1:
         counts = np.zeros(len(matched), dtype=np.int64)
         for found in words.values():
@@ -117,31 +99,6 @@ def rank(
         factors[0] = factors[1]  # terms of no word: as one word
         sums = sums * factors[counts]
     return Ranking(len(matched), best(matched, sums, count))
-
-
-def _rank_few(
-    found: Sequence[tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], float, int]],
-    asked: int,
-    count: int,
-    coordination: float,
-) -> Ranking:
-    """Return :func:`rank`'s answer for few postings, added up in Python."""
-    total: dict[int, float] = {}
-    words: dict[int, set[int]] = {}
-    for docnums, scores, boost, word in found:
-        docs = docnums.tolist()
-        weighted = scores.tolist() if boost == 1.0 else (scores * boost).tolist()
-        for doc, score in zip(docs, weighted, strict=True):
-            total[doc] = total.get(doc, 0.0) + score
-        if coordination and word >= 0:
-            words.setdefault(word, set()).update(docs)
-    if coordination and asked > 1 and len(words) > 1:
-        factors = [(m / asked) ** coordination for m in range(asked + 1)]
-        factors[0] = factors[1]  # terms of no word: as one word
-        for doc, score in total.items():
-            total[doc] = score * factors[sum(doc in docs for docs in words.values())]
-    top = sorted(total.items(), key=lambda pair: (-pair[1], pair[0]))
-    return Ranking(len(total), top[: max(count, 0)])
 
 
 def best(

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from helpdesk import create_app
-from helpdesk.search import _anchor, analysis, get_engine, ranking, search, snippets
+from helpdesk.search import _anchor, analysis, get_engine, search, snippets
 from helpdesk.search.engine import root
 from helpdesk.search.ranking import QueryTerm, rank
 from helpdesk.search.store import IndexReader
@@ -173,27 +173,16 @@ def _rank_term_by_term(
         max_size=10,
     ),
     coordination=st.sampled_from([0.0, 0.5]),
-    few=st.sampled_from([0, 10_000]),
-    count=st.sampled_from([0, 3, 10]),
 )
 def test_ranking_in_one_pass_gives_the_same_floats_as_term_by_term(
     postings: dict[tuple[str, str], list[int]],
     terms: list[tuple[str, str, float, int]],
     coordination: float,
-    few: int,
-    count: int,
 ) -> None:
-    # few: the postings added in Python (all, or none: numpy adds them).
     source = _Postings(30, postings)
     query = [QueryTerm(*term) for term in terms]
-    kept = ranking.SMALL_POSTINGS
-    ranking.SMALL_POSTINGS = few
-    try:
-        got = rank(source, query, count, coordination)
-    finally:
-        ranking.SMALL_POSTINGS = kept
-    expected = _rank_term_by_term(source, query, count, coordination)
-    assert (got.total, got.top) == expected
+    got = rank(source, query, 10, coordination)
+    assert (got.total, got.top) == _rank_term_by_term(source, query, 10, coordination)
 
 
 def test_a_reader_keeps_lookups_and_hands_out_read_only_fields(
