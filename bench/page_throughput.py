@@ -86,7 +86,9 @@ ROUTES: tuple[tuple[str, str, float | None, int], ...] = (
 )
 CONDITIONAL = "/nl/articles/error-1009"
 #: Routes measured a second time with a browser's Accept-Encoding (gzipped answers).
-GZIP_LABELS = frozenset({"home", "article", "article list", "error-code page"})
+GZIP_LABELS = frozenset(
+    {"home", "article", "article list", "search page", "error-code page"}
+)
 BROWSER = {"Accept-Encoding": "gzip, deflate, br"}
 ENV = {"HELPDESK_TRUSTED_HOSTS": "localhost,127.0.0.1"}
 

@@ -74,12 +74,34 @@ def render_page(template: str, **context: Any) -> str:
     return render_template(template, csrf_token=csrf_placeholder, **context)
 
 
-def with_csrf(html: str) -> str:
-    """Return ``html`` (by :func:`render_page`) with this reader's CSRF tokens."""
-    placeholder = csrf_placeholder()
-    return (
-        html.replace(placeholder, reader_csrf_token()) if placeholder in html else html
-    )
+def page_answer(
+    page: Page, headers: dict[str, str] | None = None, etag: str | None = None
+) -> Response:
+    """Answer with ``page`` (cut at :func:`csrf_placeholder`), tokens filled in.
+
+    The reader's CSRF token goes where each placeholder was; the answer is
+    gzipped when the client asks (from the page's parts deflated once, see
+    :meth:`Page.gzipped`). ``headers`` are sent too, and ``etag`` as the ETag:
+    weak on a gzipped answer, as on every compressed answer.
+    """
+    token = reader_csrf_token().encode() if page.personal else b""
+    sent = {
+        **(headers or {}),
+        # Gzipped or not; a page with a form also differs by its reader's session
+        # cookie (the session says so too).
+        "Vary": "Accept-Encoding, Cookie" if page.personal else "Accept-Encoding",
+    }
+    if page.size >= MIN_SIZE and accepts_gzip():
+        body = page.gzipped(token)
+        sent["Content-Encoding"] = "gzip"
+        if etag is not None:
+            sent["ETag"] = quote_etag(etag, weak=True)
+    else:
+        body = page.body(token)
+        if etag is not None:
+            sent["ETag"] = quote_etag(etag)
+    response: Response = current_app.response_class(body, headers=sent)
+    return response
 
 
 @functools.lru_cache(maxsize=256)
@@ -103,37 +125,25 @@ def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
     else:
         page = cached_page(render, placeholder)
     digest = page.digest
-    token = b""
     if page.personal:
         # Personal: the ETag also stands for the reader's session token.
-        signed = reader_csrf_token()
         if app.config.get("WTF_CSRF_TIME_LIMIT") is None:
             field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+            reader_csrf_token()  # (puts the session token in a new session)
             reader = str(session[field])
         else:
-            reader = signed
+            reader = reader_csrf_token()
         digest = hashlib.sha256(digest + reader.encode()).digest()
-        token = signed.encode()
-    etag = digest.hex()[:32]
-    headers = {
-        "Last-Modified": _http_date(
-            max(last_modified_ns, app.extensions[_SITE_MTIME_KEY])
-        ),
-        "Cache-Control": "private, no-cache" if page.personal else "no-cache",
-        # Gzipped or not; a page with a form also differs by its reader's session
-        # cookie (the session says so too).
-        "Vary": "Accept-Encoding, Cookie" if page.personal else "Accept-Encoding",
-    }
-    if page.size >= MIN_SIZE and accepts_gzip():
-        # Gzipped once per page, the reader's token put in (helpdesk.compression);
-        # the ETag weak, as on every compressed answer.
-        body = page.gzipped(token)
-        headers["ETag"] = quote_etag(etag, weak=True)
-        headers["Content-Encoding"] = "gzip"
-    else:
-        body = page.body(token)
-        headers["ETag"] = quote_etag(etag)
-    response: Response = app.response_class(body, headers=headers)
+    response = page_answer(
+        page,
+        {
+            "Last-Modified": _http_date(
+                max(last_modified_ns, app.extensions[_SITE_MTIME_KEY])
+            ),
+            "Cache-Control": "private, no-cache" if page.personal else "no-cache",
+        },
+        etag=digest.hex()[:32],
+    )
     environ = request.environ
     if not any(name in environ for name in _CONDITIONAL_HEADERS):
         return response  # nothing to compare: make_conditional would only add Date

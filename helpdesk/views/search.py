@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
 
 from helpdesk import search as search_service
 from helpdesk.content import get_library
 from helpdesk.contentloop import record_search
-from helpdesk.httpcache import render_page, with_csrf
+from helpdesk.httpcache import csrf_placeholder, page_answer, render_page
 from helpdesk.i18n import current_language, localized_blueprint
+from helpdesk.pagecache import Page
 from helpdesk.search.results import results_page
 from helpdesk.views import search_shell
 
@@ -53,9 +54,9 @@ def _search(
 
 @dataclass(frozen=True)
 class _Shown:
-    """A rendered results page (CSRF tokens as placeholders) and its total."""
+    """A rendered results page (cut at its CSRF placeholders) and its total."""
 
-    html: str
+    page: Page
     total: int
 
 
@@ -69,11 +70,12 @@ def _render(query: str, lang: str, page: int) -> _Shown:
     found = render_page(
         "_search_found.html", query=query, result=result, page_size=PAGE_SIZE
     )
-    return _Shown(search_shell.fill(search_shell.shell(), query, found), result.total)
+    html = search_shell.fill(search_shell.shell(), query, found)
+    return _Shown(Page.of(html, csrf_placeholder()), result.total)
 
 
 @bp.get("/search")
-def results() -> str:
+def results() -> str | Response:
     """Show one page of articles matching ``?q=``, the reader's language first."""
     query = request.args.get("q", "")
     if not query.strip():
@@ -90,7 +92,7 @@ def results() -> str:
     shown = search_service.cached(key, lambda: _render(query, lang, page))
     if page == 1:
         record_search(lang, query, shown.total)
-    return with_csrf(shown.html)
+    return page_answer(shown.page)
 
 
 def init_app(app: Flask) -> None:

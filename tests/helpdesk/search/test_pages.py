@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 
 import pytest
@@ -153,3 +154,22 @@ def test_no_query_shows_the_form(search_client: FlaskClient) -> None:
     response = search_client.get("/nl/search")
     assert response.status_code == 200
     assert 'id="search-q"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl", "pl"])
+def test_a_gzipped_search_page_is_the_plain_page_new_or_kept(
+    search_client: FlaskClient, lang: str
+) -> None:
+    browser = {"Accept-Encoding": "gzip, deflate, br"}
+    for query in ("deactivate user", "verwijderen 1009", "usuń konto"):
+        path = f"/{lang}/search?q={query}"
+        first = search_client.get(path, headers=browser)  # rendered now
+        again = search_client.get(path, headers=browser)  # kept
+        plain = search_client.get(path)
+        assert plain.headers.get("Content-Encoding") is None
+        for answer in (first, again):
+            assert answer.status_code == 200
+            assert answer.headers["Content-Encoding"] == "gzip"
+            assert "Accept-Encoding" in answer.headers["Vary"]
+            assert gzip.decompress(answer.get_data()) == plain.get_data()
+        assert query.split()[0] in plain.get_data(as_text=True)
