@@ -21,17 +21,10 @@ from helpdesk.analytics.store import (
     SQLiteSearchCountStore,
 )
 from helpdesk.database import SQLiteDatabase, StoreUnavailable
+from tests.clocks import ManualClock
 
 DAY = dt.date(2026, 12, 1)
 EARLY = dt.date(2026, 1, 1)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class FailingStore(MemorySearchCountStore):
@@ -55,7 +48,7 @@ def written(store: MemorySearchCountStore, lang: str = "en") -> list[QueryCount]
 
 def test_searches_are_written_every_n_searches_in_one_batch() -> None:
     inner = FailingStore()
-    buffer = BufferedSearchCounts(inner, every=3, seconds=3600, clock=Clock())
+    buffer = BufferedSearchCounts(inner, every=3, seconds=3600, clock=ManualClock(0.0))
     buffer.record(DAY, "en", "a", 2)
     buffer.record(DAY, "en", "a", 0)
     assert written(inner) == [] and buffer.pending == 2
@@ -65,7 +58,7 @@ def test_searches_are_written_every_n_searches_in_one_batch() -> None:
 
 
 def test_searches_are_written_once_the_oldest_waited_long_enough() -> None:
-    clock = Clock()
+    clock = ManualClock(0.0)
     inner = FailingStore()
     buffer = BufferedSearchCounts(inner, every=100, seconds=5, clock=clock)
     buffer.record(DAY, "en", "a", 1)
@@ -80,7 +73,9 @@ def test_searches_are_written_once_the_oldest_waited_long_enough() -> None:
 
 def test_a_read_or_purge_through_the_buffer_writes_first() -> None:
     inner = FailingStore()
-    buffer = BufferedSearchCounts(inner, every=100, seconds=3600, clock=Clock())
+    buffer = BufferedSearchCounts(
+        inner, every=100, seconds=3600, clock=ManualClock(0.0)
+    )
     buffer.record(DAY, "en", "a", 0)
     assert buffer.zero_result_queries("en", EARLY) == [QueryCount("a", 1, 1, 0)]
     buffer.record(DAY - dt.timedelta(days=1), "en", "old", 1)
@@ -92,7 +87,7 @@ def test_a_failed_write_keeps_the_counts_for_the_next_one(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     inner = FailingStore()
-    buffer = BufferedSearchCounts(inner, every=2, seconds=3600, clock=Clock())
+    buffer = BufferedSearchCounts(inner, every=2, seconds=3600, clock=ManualClock(0.0))
     inner.failing = True
     with caplog.at_level(logging.WARNING):
         buffer.record(DAY, "en", "a", 1)
@@ -110,7 +105,7 @@ def test_counts_dropped_after_failures_are_logged_as_lost(
     inner = FailingStore()
     inner.failing = True
     buffer = BufferedSearchCounts(
-        inner, every=1, seconds=3600, clock=Clock(), max_pending=2
+        inner, every=1, seconds=3600, clock=ManualClock(0.0), max_pending=2
     )
     with caplog.at_level(logging.ERROR):
         for query in ("a", "b", "c"):
@@ -143,7 +138,9 @@ def test_buffered_counts_equal_counts_written_one_by_one(
     searches: list[tuple[str, str, int]], every: int
 ) -> None:
     direct, inner = MemorySearchCountStore(), MemorySearchCountStore()
-    buffer = BufferedSearchCounts(inner, every=every, seconds=3600, clock=Clock())
+    buffer = BufferedSearchCounts(
+        inner, every=every, seconds=3600, clock=ManualClock(0.0)
+    )
     for query, lang, results in searches:
         direct.record(DAY, lang, query, results)
         buffer.record(DAY, lang, query, results)

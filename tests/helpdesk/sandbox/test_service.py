@@ -14,25 +14,16 @@ from helpdesk.sandbox.service import SandboxLimits, SandboxService
 from helpdesk.sandbox.store import MemorySandboxStore, StoreLimits
 from helpdesk.settings import defaults
 from simulator import load_scenario
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.clocks import ManualClock
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> ManualClock[float]:
+    return ManualClock(1_000_000.0)
 
 
 @pytest.fixture
-def store(clock: Clock) -> MemorySandboxStore:
+def store(clock: ManualClock[float]) -> MemorySandboxStore:
     return MemorySandboxStore(StoreLimits(3600, 100, 10_000_000), clock=clock)
 
 
@@ -281,7 +272,7 @@ def test_concurrent_writers_lose_no_update(sandboxes: SandboxService) -> None:
 
 
 def test_an_expired_sandbox_is_refused_and_nothing_is_made_in_its_place(
-    sandboxes: SandboxService, store: MemorySandboxStore, clock: Clock
+    sandboxes: SandboxService, store: MemorySandboxStore, clock: ManualClock[float]
 ) -> None:
     sid = sandboxes.create("clean").id
     assert sid is not None

@@ -16,23 +16,16 @@ from helpdesk.sandbox.errors import SandboxError
 from helpdesk.sandbox.service import UNDO_KEY, SandboxLimits, SandboxService
 from helpdesk.sandbox.store import MemorySandboxStore, StoreLimits
 from helpdesk.settings import defaults
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.clocks import ManualClock
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> ManualClock[float]:
+    return ManualClock(1_000_000.0)
 
 
 @pytest.fixture
-def sandboxes(clock: Clock) -> SandboxService:
+def sandboxes(clock: ManualClock[float]) -> SandboxService:
     store = MemorySandboxStore(StoreLimits(3600, 100, 10_000_000), clock=clock)
     return SandboxService(store, SandboxLimits.from_config(defaults()))
 
@@ -65,7 +58,7 @@ def test_changes_count_the_events_in_the_log(sandboxes: SandboxService) -> None:
 
 
 def test_an_unknown_revoked_or_expired_share_is_unknown_share(
-    sandboxes: SandboxService, clock: Clock
+    sandboxes: SandboxService, clock: ManualClock[float]
 ) -> None:
     sandbox_id = worked_on(sandboxes)
     token = sandboxes.share(sandbox_id)

@@ -30,16 +30,7 @@ from helpdesk.sandbox.store import (
     valid_id,
 )
 from helpdesk.sandboxes import store as app_store
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.clocks import ManualClock
 
 
 def limits(**changes: Any) -> StoreLimits:
@@ -52,14 +43,18 @@ def limits(**changes: Any) -> StoreLimits:
     return StoreLimits(**values)
 
 
-Factory = Callable[[Path, Clock, StoreLimits], SandboxStore]
+Factory = Callable[[Path, ManualClock[float], StoreLimits], SandboxStore]
 
 
-def sqlite_store(tmp: Path, clock: Clock, lim: StoreLimits) -> SandboxStore:
+def sqlite_store(
+    tmp: Path, clock: ManualClock[float], lim: StoreLimits
+) -> SandboxStore:
     return SQLiteSandboxStore(str(tmp / "sandboxes.sqlite3"), lim, clock=clock)
 
 
-def memory_store(tmp: Path, clock: Clock, lim: StoreLimits) -> SandboxStore:
+def memory_store(
+    tmp: Path, clock: ManualClock[float], lim: StoreLimits
+) -> SandboxStore:
     return MemorySandboxStore(lim, clock=clock)
 
 
@@ -69,20 +64,22 @@ SERVER_STORES = ("redis",)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> ManualClock[float]:
+    return ManualClock(1_000_000.0)
 
 
 @pytest.fixture(params=sorted(STORES) + list(SERVER_STORES))
 def make_store(
-    request: pytest.FixtureRequest, tmp_path: Path, clock: Clock
+    request: pytest.FixtureRequest, tmp_path: Path, clock: ManualClock[float]
 ) -> Iterator[Callable[..., SandboxStore]]:
     made: list[SandboxStore] = []
     if request.param == "redis":
         url = request.getfixturevalue("redis_url")
         prefix = request.getfixturevalue("redis_prefix")
 
-        def factory(tmp: Path, clock: Clock, lim: StoreLimits) -> SandboxStore:
+        def factory(
+            tmp: Path, clock: ManualClock[float], lim: StoreLimits
+        ) -> SandboxStore:
             store = RedisSandboxStore.from_url(url, lim, prefix=prefix)
             store.clock = clock
             return store
@@ -182,7 +179,7 @@ def test_what_a_caller_holds_is_not_shared_with_the_store(
 
 
 def test_idle_sandboxes_expire_and_are_purged(
-    store: SandboxStore, clock: Clock
+    store: SandboxStore, clock: ManualClock[float]
 ) -> None:
     old = store.create(account(), account())
     clock.now += 1800
@@ -195,7 +192,9 @@ def test_idle_sandboxes_expire_and_are_purged(
     assert store.count() == 1
 
 
-def test_each_use_keeps_a_sandbox_alive(store: SandboxStore, clock: Clock) -> None:
+def test_each_use_keeps_a_sandbox_alive(
+    store: SandboxStore, clock: ManualClock[float]
+) -> None:
     sandbox_id = store.create(account(), account())
     for version in range(1, 6):
         clock.now += 3000
@@ -206,7 +205,9 @@ def test_each_use_keeps_a_sandbox_alive(store: SandboxStore, clock: Clock) -> No
     assert store.get(sandbox_id) is not None
 
 
-def test_creating_purges_expired_sandboxes(store: SandboxStore, clock: Clock) -> None:
+def test_creating_purges_expired_sandboxes(
+    store: SandboxStore, clock: ManualClock[float]
+) -> None:
     for _ in range(3):
         store.create(account(), account())
     clock.now += 7200
@@ -215,7 +216,7 @@ def test_creating_purges_expired_sandboxes(store: SandboxStore, clock: Clock) ->
 
 
 def test_when_full_the_least_recently_used_sandbox_is_evicted(
-    make_store: Callable[..., SandboxStore], clock: Clock
+    make_store: Callable[..., SandboxStore], clock: ManualClock[float]
 ) -> None:
     store = make_store(max_count=3)
     ids = []
@@ -232,7 +233,7 @@ def test_when_full_the_least_recently_used_sandbox_is_evicted(
 
 
 def test_past_the_byte_budget_the_least_recently_used_are_evicted(
-    make_store: Callable[..., SandboxStore], clock: Clock
+    make_store: Callable[..., SandboxStore], clock: ManualClock[float]
 ) -> None:
     store = make_store(max_bytes=10_000)
     ids = []
@@ -311,7 +312,7 @@ def test_a_claim_is_held_by_one_writer_at_a_time(store: SandboxStore) -> None:
     assert store.claim(sandbox_id, "theirs", 5) is True
 
 
-def test_a_claim_ends_by_itself(store: SandboxStore, clock: Clock) -> None:
+def test_a_claim_ends_by_itself(store: SandboxStore, clock: ManualClock[float]) -> None:
     sandbox_id = store.create(account(), account())
     assert store.claim(sandbox_id, "gone", 5) is True
     clock.now += 6  # its writer died without releasing it
@@ -342,7 +343,9 @@ def test_a_locked_sqlite_file_is_a_503_with_retry_after(tmp_path: Path) -> None:
     store.close()
 
 
-def test_sqlite_gives_space_back_after_a_purge(tmp_path: Path, clock: Clock) -> None:
+def test_sqlite_gives_space_back_after_a_purge(
+    tmp_path: Path, clock: ManualClock[float]
+) -> None:
     path = tmp_path / "sandboxes.sqlite3"
     store = SQLiteSandboxStore(str(path), limits(), clock=clock)
     for n in range(200):
@@ -440,7 +443,7 @@ def test_a_revoked_token_is_dead_and_a_new_share_makes_another(
 
 
 def test_an_unknown_or_expired_sandbox_cannot_be_shared(
-    store: SandboxStore, clock: Clock
+    store: SandboxStore, clock: ManualClock[float]
 ) -> None:
     assert store.share(new_id()) is None
     assert store.share("not an id") is None
@@ -459,7 +462,7 @@ def test_malformed_tokens_are_never_found(store: SandboxStore, bad: str) -> None
 
 
 def test_a_token_dies_when_its_sandbox_expires(
-    store: SandboxStore, clock: Clock
+    store: SandboxStore, clock: ManualClock[float]
 ) -> None:
     sandbox_id = store.create(account(), account())
     token = store.share(sandbox_id)
@@ -473,7 +476,7 @@ def test_a_token_dies_when_its_sandbox_expires(
 
 
 def test_a_token_dies_when_its_sandbox_is_evicted(
-    make_store: Callable[..., SandboxStore], clock: Clock
+    make_store: Callable[..., SandboxStore], clock: ManualClock[float]
 ) -> None:
     store = make_store(max_count=2)
     first = store.create(account(), account())

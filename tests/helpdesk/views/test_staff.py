@@ -19,6 +19,7 @@ from helpdesk.feedback.store import FeedbackEntry
 from helpdesk.settings import LANGUAGES
 from helpdesk.staff.store import StaffAccount
 from helpdesk.views.staff import safe_next
+from tests.clocks import ManualClock
 from tests.helpdesk.content.test_freshness import change_a_sentence
 
 EMAIL = "ann@example.org"
@@ -399,24 +400,16 @@ def test_staff_create_refuses_an_existing_account(runner: FlaskCliRunner) -> Non
     assert "already exists" in result.output
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 12, 31, 12, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
 @pytest.fixture
-def clocked(app_config: dict[str, object]) -> tuple[Flask, Clock]:
-    clock = Clock()
+def clocked(app_config: dict[str, object]) -> tuple[Flask, ManualClock[dt.datetime]]:
+    clock = ManualClock(dt.datetime(2026, 12, 31, 12, tzinfo=dt.UTC))
     app_config["CONTENT_LOOP_CLOCK"] = clock
     app_config["ANALYTICS_RETENTION_DAYS"] = 30
     return create_app(app_config), clock
 
 
 def test_analytics_purge_drops_counts_older_than_the_retention(
-    clocked: tuple[Flask, Clock],
+    clocked: tuple[Flask, ManualClock[dt.datetime]],
 ) -> None:
     app, clock = clocked
     client = app.test_client()
