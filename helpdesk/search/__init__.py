@@ -124,19 +124,19 @@ def search(
     *,
     snippets: SnippetChoice | None = None,
     fallback: bool = True,
-    spelling: bool = True,
+    correct: bool = True,
 ) -> SearchResult:
     """Search the articles for what a user typed; never raises on odd input.
 
     Hits in ``lang`` come first; when nothing matches in ``lang``, hits in the
     other languages are returned (each labelled with its ``lang``) unless
-    ``fallback`` is off; ``spelling`` off takes the words as typed (see
-    :meth:`SearchEngine.search`). ``limit`` is clamped to 1..``MAX_LIMIT``. ``snippets``
-    picks the hits that get a snippet (all when None). Within a request the
-    index pointer is checked once.
+    ``fallback`` is off; ``correct`` off searches no spelling correction (see
+    :meth:`SearchEngine.search`). ``limit`` is clamped to 1..``MAX_LIMIT``.
+    ``snippets`` picks the hits that get a snippet (all when None). Within a
+    request the index pointer is checked once.
     """
     engine = get_engine()
-    options = {"snippets": snippets, "fallback": fallback, "spelling": spelling}
+    options = {"snippets": snippets, "fallback": fallback, "correct": correct}
     if has_request_context():
         check = not g.get("_search_checked", False)
         g._search_checked = True

@@ -161,17 +161,16 @@ class SearchEngine:
         check: bool = True,
         snippets: SnippetChoice | None = None,
         fallback: bool = True,
-        spelling: bool = True,
+        correct: bool = True,
     ) -> SearchResult:
         """Search sections in ``lang``; other languages only when none match.
 
         ``check`` follows the ``current`` link first (a cheap ``readlink``);
         callers serving requests pass False after the first search of a request.
         ``snippets`` picks the hits that get a snippet (all when None);
-        ``fallback`` off never searches the other languages. ``spelling`` off
-        takes the words as typed: no correction, and no known word searched
-        for an unknown one (nor a diacritics variant); folding, stemming and
-        error codes still apply.
+        ``fallback`` off never searches the other languages. ``correct`` off
+        searches no spelling correction of a word (nor shows one): the words
+        as typed, with their compounds, derived words and diacritics variants.
         """
         limit = max(1, min(int(limit), MAX_LIMIT))
         page = max(1, int(page))
@@ -182,8 +181,8 @@ class SearchEngine:
             opened = self._opened()
         if opened is None or parsed.is_empty or lang not in self.languages:
             return empty
-        corrections, related, variants, parts = (
-            self._corrections(opened, parsed, lang) if spelling else ({}, {}, {}, {})
+        corrections, related, variants, parts = self._corrections(
+            opened, parsed, lang, correct
         )
         suggestion = _suggestion(parsed, corrections)
         terms = query_terms(
@@ -270,7 +269,7 @@ class SearchEngine:
         )
 
     def _corrections(
-        self, opened: _Opened, parsed: ParsedQuery, lang: str
+        self, opened: _Opened, parsed: ParsedQuery, lang: str, correct: bool = True
     ) -> tuple[Rewrites, Rewrites, Rewrites, Rewrites]:
         """Return what to search besides (or instead of) each word of the query.
 
@@ -281,7 +280,8 @@ class SearchEngine:
         (``gebruikersaccount`` → ``gebruikers account``, returned fourth: the two
         parts share the weight of one word). Third, searched as the word itself:
         the forms of a known word's usual spelling, for a word typed without its
-        diacritics (``uzytkownikow`` stems as ``użytkowników``).
+        diacritics (``uzytkownikow`` stems as ``użytkowników``). With ``correct``
+        off the speller corrects no word: the first is then empty.
         """
         if not self.spelling:
             return {}, {}, {}, {}
@@ -322,7 +322,7 @@ class SearchEngine:
             if inner:
                 related[word] = inner
                 continue
-            fixed = speller.correct(folded)
+            fixed = speller.correct(folded) if correct else None
             if fixed is not None and _same_beginning(folded, analysis.fold(fixed)):
                 corrections[word] = (fixed,)  # a typo in the ending
                 continue

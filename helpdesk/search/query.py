@@ -107,13 +107,15 @@ def clean(text: str) -> str:
     return " ".join(text.split())
 
 
-@lru_cache(maxsize=1_024)
 def parse_query(text: str) -> ParsedQuery:
-    """Split user text into lowercase words and normalized error codes.
+    """Split user text into lowercase words and normalized error codes."""
+    # Kept by the part that counts (clean() cuts the rest): the search page
+    # parses one query for each language.
+    return _parse(text[:MAX_QUERY_CHARS])
 
-    Kept for the last texts: the search page parses one query for each
-    language (a user's text is the key, so few are kept).
-    """
+
+@lru_cache(maxsize=1_024)
+def _parse(text: str) -> ParsedQuery:
     text = clean(text)
     codes = _unique(find_codes(text))
     rest = _CODE.sub(" ", text)

@@ -40,7 +40,7 @@ class Search(Protocol):
         *,
         snippets: SnippetChoice | None = None,
         fallback: bool = True,
-        spelling: bool = True,
+        correct: bool = True,
     ) -> SearchResult:
         """Return one page of ranked hits (snippets only for those chosen)."""
         ...
@@ -219,7 +219,7 @@ def results_page(
         # either (on a small site, most queries find every article).
         # The reader's words are spelled for their own language: corrected
         # against another one's words they become other words ("sale" would
-        # find "save", "kont" "kunt"), so the other languages take them as typed.
+        # find "save", "kont" "kunt"), so the other languages search no correction.
         wanted = slice(0, MAX_OTHER_ARTICLES)
         extra = [
             search(
@@ -229,7 +229,7 @@ def results_page(
                 1,
                 snippets=lambda keys: first_of_articles(keys, wanted, mine),
                 fallback=False,
-                spelling=False,
+                correct=False,
             )
             for other in languages
             if other != lang and not library.written_in(other) <= mine

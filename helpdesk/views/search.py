@@ -39,7 +39,7 @@ def _search(
     *,
     snippets: search_service.SnippetChoice | None = None,
     fallback: bool = True,
-    spelling: bool = True,
+    correct: bool = True,
 ) -> search_service.SearchResult:
     return search_service.search(
         query,
@@ -48,7 +48,7 @@ def _search(
         page=page,
         snippets=snippets,
         fallback=fallback,
-        spelling=spelling,
+        correct=correct,
     )
 
 

@@ -141,10 +141,10 @@ def every_snippet(search: Callable[..., SearchResult]) -> grouping.Search:
         limit: int,
         page: int,
         *,
-        spelling: bool = True,
+        correct: bool = True,
         **_: object,
     ) -> SearchResult:
-        return search(query, lang, limit, page, spelling=spelling)
+        return search(query, lang, limit, page, correct=correct)
 
     return full  # type: ignore[return-value]
 
@@ -217,7 +217,7 @@ def fake_engine(by_lang: dict[str, list[Hit]]) -> grouping.Search:
         *,
         snippets: Any = None,
         fallback: bool = True,
-        spelling: bool = True,
+        correct: bool = True,
     ) -> SearchResult:
         hits = by_lang.get(lang, [])[:limit]
         if snippets is not None:

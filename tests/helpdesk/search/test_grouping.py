@@ -36,7 +36,7 @@ def fake_search(by_lang: dict[str, list[Hit]]) -> grouping.Search:
         *,
         snippets: object = None,
         fallback: bool = True,
-        spelling: bool = True,
+        correct: bool = True,
     ) -> SearchResult:
         hits = by_lang.get(lang, [])[:limit]
         return SearchResult(query, lang, len(hits), None, hits, 1, 1 if hits else 0)
@@ -117,14 +117,14 @@ def test_results_page_puts_the_readers_language_first(search_app: Flask) -> None
     assert page.total == 2 and page.articles == 1 and page.pages == 1
 
 
-def test_other_languages_are_searched_as_typed_the_readers_own_corrected(
+def test_other_languages_get_no_spelling_correction_the_readers_own_does(
     search_app: Flask,
 ) -> None:
     asked: list[tuple[str, bool]] = []
     found = fake_search({"pl": [hit("a", "x", "pl")], "nl": [hit("b", "x", "nl")]})
 
-    def search(*args: Any, spelling: bool = True, **kwargs: Any) -> SearchResult:
-        asked.append((args[1], spelling))
+    def search(*args: Any, correct: bool = True, **kwargs: Any) -> SearchResult:
+        asked.append((args[1], correct))
         return found(*args, **kwargs)
 
     with search_app.app_context():

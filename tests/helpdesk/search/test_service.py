@@ -123,13 +123,22 @@ def test_service_works_outside_a_request(search_app: Flask) -> None:
     assert result.hits[0].url.startswith("/en/articles/")
 
 
-def test_without_spelling_the_words_are_taken_as_typed(search_app: Flask) -> None:
+def test_without_corrections_a_word_is_searched_as_typed_with_its_kin(
+    search_app: Flask,
+) -> None:
     # "sale" (Polish "rooms") is no English word: the English speller makes it
     # "save", which a reader of Polish never wrote.
     corrected = run(search_app, "sale", "en", fallback=False)
     assert corrected.suggestion == "save" and corrected.total
-    as_typed = run(search_app, "sale", "en", fallback=False, spelling=False)
+    as_typed = run(search_app, "sale", "en", fallback=False, correct=False)
     assert as_typed.suggestion is None and as_typed.total == 0
-    # Folding, stemming and codes still apply.
-    folded = run(search_app, "odlaczyc uzytkownikow 1009", "pl", spelling=False)
-    assert folded.total and {hit.lang for hit in folded.hits} == {"pl"}
+    # A compound's parts, the word inside a derived one and the diacritics
+    # variant are no corrections: still searched.
+    for query, lang in [
+        ("vergaderruimte", "nl"),
+        ("heractiveren", "nl"),
+        ("odlaczyc uzytkownikow", "pl"),
+    ]:
+        usual = run(search_app, query, lang, fallback=False)
+        without = run(search_app, query, lang, fallback=False, correct=False)
+        assert without.total and keys(without) == keys(usual), query
