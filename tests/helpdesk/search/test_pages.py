@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import gzip
 import re
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
+from helpdesk import create_app
 from helpdesk.search import Hit, SearchResult
 from helpdesk.views import search as search_view
 
@@ -156,16 +158,33 @@ def test_no_query_shows_the_form(search_client: FlaskClient) -> None:
     assert 'id="search-q"' in response.get_data(as_text=True)
 
 
+@pytest.fixture(scope="module")
+def keeping_client(search_instance: Path) -> FlaskClient:
+    """A client of the search app with its answers kept (the search cache on)."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "INSTANCE_PATH": str(search_instance),
+            "SEARCH_CACHE_ENTRIES": 64,
+        }
+    )
+    return app.test_client()
+
+
 @pytest.mark.parametrize("lang", ["en", "nl", "pl"])
 def test_a_gzipped_search_page_is_the_plain_page_new_or_kept(
-    search_client: FlaskClient, lang: str
+    keeping_client: FlaskClient, lang: str
 ) -> None:
     browser = {"Accept-Encoding": "gzip, deflate, br"}
+    kept = keeping_client.application.extensions["helpdesk.search.cache"]
     for query in ("deactivate user", "verwijderen 1009", "usuń konto"):
         path = f"/{lang}/search?q={query}"
-        first = search_client.get(path, headers=browser)  # rendered now
-        again = search_client.get(path, headers=browser)  # kept
-        plain = search_client.get(path)
+        first = keeping_client.get(path, headers=browser)  # rendered now
+        hits = kept.hits
+        again = keeping_client.get(path, headers=browser)  # kept, gzipped again
+        plain = keeping_client.get(path)  # kept, plain
+        assert kept.hits == hits + 2
         assert plain.headers.get("Content-Encoding") is None
         for answer in (first, again):
             assert answer.status_code == 200
