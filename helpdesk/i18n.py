@@ -157,7 +157,7 @@ def _integer(number: int, locale: str) -> str:
 def number_filter(context: Context, number: Any) -> str:
     """Format ``number`` as Flask-Babel's ``format_number`` does (integers kept)."""
     locale = context.get(_LOCALE) or get_locale()
-    if type(number) is int:
+    if type(number) is int and locale is not None:
         return _integer(number, str(locale))
     return str(numbers.format_decimal(number, locale=locale))
 

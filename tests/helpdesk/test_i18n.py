@@ -91,10 +91,18 @@ def _by_flask_babel(n: int, x: float) -> str:
 
 
 @pytest.fixture(scope="module")
-def i18n_app():
+def i18n_app(tmp_path_factory):
     from helpdesk import create_app
 
-    return create_app({"TESTING": True, "SECRET_KEY": "t", "SEARCH_AUTO_BUILD": False})
+    instance = tmp_path_factory.mktemp("i18n-instance")
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "INSTANCE_PATH": str(instance),
+            "SEARCH_AUTO_BUILD": False,
+        }
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -120,9 +128,16 @@ def test_a_forced_locale_reaches_the_templates_rendered_under_it(i18n_app, lang)
         assert render_template_string(TEMPLATE, n=1000, x=1.5) == english
 
 
-def test_a_macro_imported_without_context_still_translates(i18n_app):
+def test_a_rendering_without_the_context_processors_still_translates(i18n_app):
+    # As a macro imported without context renders: the callables ask Flask-Babel.
     with i18n_app.test_request_context("/pl/"):
         macro = "{% macro yes(n) %}{{ _('Yes') }} {{ n|numberformat }}{% endmacro %}"
         env = i18n_app.jinja_env.overlay(loader=DictLoader({"m.html": macro}))
         page = env.from_string("{% import 'm.html' as m %}{{ m.yes(1000) }}")
         assert page.render() == f"{gettext('Yes')} {format_number(1000)}"
+
+
+def test_numbers_format_outside_the_app_as_flask_babel_formats_them(i18n_app):
+    # No locale at all (no app context): Babel's default, as Flask-Babel does.
+    page = i18n_app.jinja_env.from_string("{{ n|numberformat }} {{ x|numberformat }}")
+    assert page.render(n=1000, x=1.5) == f"{format_number(1000)} {format_number(1.5)}"
