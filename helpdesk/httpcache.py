@@ -13,6 +13,11 @@ into the ETag (no 304 for pages with forms).
 
 Pages are ``Cache-Control: no-cache`` (kept, but asked about every time), and
 ``private`` when they carry a form: no shared cache may keep a reader's token.
+
+:func:`page_answer` is how a kept :class:`~helpdesk.pagecache.Page` is sent:
+the reader's token put in, gzipped from the page's parts deflated once when the
+client asks. :func:`revalidated` uses it; so does the search page, which keeps
+its own pages (without ETag: a query's page is not asked for again by URL).
 """
 
 from __future__ import annotations
