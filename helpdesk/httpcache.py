@@ -80,16 +80,22 @@ def render_page(template: str, **context: Any) -> str:
 
 
 def page_answer(
-    page: Page, headers: dict[str, str] | None = None, etag: str | None = None
+    page: Page,
+    headers: dict[str, str] | None = None,
+    etag: str | None = None,
+    token: str | None = None,
 ) -> Response:
     """Answer with ``page`` (cut at :func:`csrf_placeholder`), tokens filled in.
 
     The reader's CSRF token goes where each placeholder was; the answer is
     gzipped when the client asks (from the page's parts deflated once, see
     :meth:`Page.gzipped`). ``headers`` are sent too, and ``etag`` as the ETag:
-    weak on a gzipped answer, as on every compressed answer.
+    weak on a gzipped answer, as on every compressed answer. ``token`` is the
+    reader's signed token when the caller has it already.
     """
-    token = reader_csrf_token().encode() if page.personal else b""
+    filler = b""
+    if page.personal:
+        filler = (reader_csrf_token() if token is None else token).encode()
     sent = {
         **(headers or {}),
         # Gzipped or not; a page with a form also differs by its reader's session
@@ -97,12 +103,12 @@ def page_answer(
         "Vary": "Accept-Encoding, Cookie" if page.personal else "Accept-Encoding",
     }
     if page.size >= MIN_SIZE and accepts_gzip():
-        body = page.gzipped(token)
+        body = page.gzipped(filler)
         sent["Content-Encoding"] = "gzip"
         if etag is not None:
             sent["ETag"] = quote_etag(etag, weak=True)
     else:
-        body = page.body(token)
+        body = page.body(filler)
         if etag is not None:
             sent["ETag"] = quote_etag(etag)
     response: Response = current_app.response_class(body, headers=sent)
@@ -130,14 +136,15 @@ def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
     else:
         page = cached_page(render, placeholder)
     digest = page.digest
+    signed = None
     if page.personal:
         # Personal: the ETag also stands for the reader's session token.
+        signed = reader_csrf_token()
         if app.config.get("WTF_CSRF_TIME_LIMIT") is None:
             field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-            reader_csrf_token()  # (puts the session token in a new session)
             reader = str(session[field])
         else:
-            reader = reader_csrf_token()
+            reader = signed
         digest = hashlib.sha256(digest + reader.encode()).digest()
     response = page_answer(
         page,
@@ -148,6 +155,7 @@ def revalidated(render: Callable[[], str], last_modified_ns: int) -> Response:
             "Cache-Control": "private, no-cache" if page.personal else "no-cache",
         },
         etag=digest.hex()[:32],
+        token=signed,
     )
     environ = request.environ
     if not any(name in environ for name in _CONDITIONAL_HEADERS):
