@@ -42,3 +42,18 @@ def test_the_error_code_notice_leads_to_the_code_page(page: Any) -> None:
     page.goto("/pl/search?q=(1,009)")
     page.locator(".search-code a").click()
     page.wait_for_url("**/pl/errors/1009")
+
+
+@pytest.mark.parametrize("lang", ["en", "nl", "pl"])
+@pytest.mark.parametrize("query", ["a" * 300, "gebruikersaccountverwijdering" * 12])
+def test_a_long_unbroken_query_still_fits_390_px(
+    page: Any, lang: str, query: str
+) -> None:
+    # The count line echoes the reader's words (nothing found, or found).
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"/{lang}/search?q={query}")
+    page.locator(".search-count").wait_for()
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
