@@ -73,6 +73,7 @@ bench: setup index ## Run the benchmarks in bench/
 	$(PY) bench/suggest_quality.py
 	$(PY) bench/suggest_speed.py
 	$(PY) bench/page_throughput.py
+	$(PY) bench/search_page_floor.py
 	$(PY) bench/sandbox_throughput.py
 	$(PY) bench/cluster_throughput.py
 
