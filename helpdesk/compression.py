@@ -18,6 +18,7 @@ compared weakly, so a 304 still answers a client that holds either copy.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import struct
 import threading
@@ -26,6 +27,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 
 from flask import Flask, request
+from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Response
 
 #: Below this many bytes gzip saves less than its headers and time cost.
@@ -71,9 +73,17 @@ class _StaticGzipCache:
 
 def accepts_gzip() -> bool:
     """Return whether the current request accepts a gzipped answer."""
-    accepted = request.environ.get("HTTP_ACCEPT_ENCODING", "")
-    # The common "no" without parsing the header.
-    return "gzip" in accepted and request.accept_encodings.quality("gzip") > 0
+    return _gzip_accepted(request.environ.get("HTTP_ACCEPT_ENCODING", ""))
+
+
+@functools.lru_cache(maxsize=256)
+def _gzip_accepted(header: str) -> bool:
+    # Asked twice an answer (the page, then the last hook), and browsers send a
+    # handful of distinct headers: parsed once each. The common "no" unparsed
+    # (codings are case-insensitive, and "*" stands for any of them).
+    if "gzip" not in header.lower() and "*" not in header:
+        return False
+    return parse_accept_header(header).quality("gzip") > 0
 
 
 # --- a page gzipped once, with per-reader text put in for each reader ----------------

@@ -1,15 +1,22 @@
 """A page deflated once and gzipped for each reader with their own text put in:
-always the gzip of exactly the bytes the reader would get uncompressed."""
+always the gzip of exactly the bytes the reader would get uncompressed; and when
+the reader accepts gzip at all."""
 
 from __future__ import annotations
 
 import gzip
 import zlib
 
+from flask import Flask, request
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpdesk.compression import deflate_parts, gzip_joined, stored_blocks
+from helpdesk.compression import (
+    accepts_gzip,
+    deflate_parts,
+    gzip_joined,
+    stored_blocks,
+)
 from helpdesk.pagecache import Page
 
 # Parts that repeat one another, so that back-references reach across the fillers.
@@ -71,3 +78,24 @@ def test_a_page_keeps_its_deflated_parts_for_the_next_reader() -> None:
     assert list(page._deflated) == [len(b"alice-token")]
     other = page.gzipped(b"a much longer token than before")
     assert gzip.decompress(other) == page.body(b"a much longer token than before")
+
+
+ENCODINGS = st.lists(
+    st.tuples(
+        st.sampled_from(["gzip", "GZIP", "deflate", "br", "identity", "*", "x-gzip"]),
+        st.sampled_from(["", ";q=0", ";q=0.0", ";q=0.5", ";q=1", ";q=x", ";level=1"]),
+    ),
+    max_size=4,
+).map(lambda found: ", ".join(name + q for name, q in found))
+
+
+@settings(max_examples=300, deadline=None)
+@given(header=ENCODINGS | st.text(max_size=40))
+def test_gzip_is_accepted_as_werkzeug_reads_the_header(header: str) -> None:
+    # accepts_gzip keeps its answer per header: the same answer as reading it anew.
+    app = Flask(__name__)
+    environ = {"HTTP_ACCEPT_ENCODING": header}
+    with app.test_request_context(environ_base=environ):
+        expected = request.accept_encodings.quality("gzip") > 0
+        assert accepts_gzip() is expected
+        assert accepts_gzip() is expected  # kept
