@@ -29,7 +29,7 @@ class Rule:
 _RULES = (
     Rule("actor-privileged", "remove-users", "prerequisites"),
     Rule("owner-protected", "remove-users", "prerequisites", implied=True),
-    Rule("pending-user", "remove-users", "prerequisites"),
+    Rule("pending-user", "remove-users", "pending-users"),
     Rule("admin-convert-first", "remove-users", "convert-admin"),
     Rule("owner-changes-role", "remove-users", "convert-admin"),
     Rule(

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask_babel import force_locale
 
+from helpdesk.content import get_library
 from helpdesk.sandbox import messages
 from helpdesk.sandbox.errors import SandboxError
 from simulator import RULES, AccountError, CsvRejected, RuleViolation
@@ -97,6 +98,26 @@ def test_every_rule_links_to_its_section(app: Flask, rule_id: str) -> None:
             url, title = messages.rule_source(rule_id, lang)
             assert url == f"/{lang}/articles/{rule.article}#{rule.section}"
             assert title and title != rule.section
+
+
+#: A word of each rule's statement, by language: its linked section must say it.
+STATED = {
+    "pending-user": {"en": "pending", "nl": "in behandeling", "pl": "oczekujący"},
+    "admin-convert-first": {"en": "admin", "nl": "beheerder", "pl": "administrator"},
+    "auto-delete-notice": {"en": "e-mail", "nl": "e-mail", "pl": "e-mail"},
+}
+
+
+@pytest.mark.parametrize("rule_id", sorted(STATED))
+def test_a_rule_links_to_the_section_that_states_it(app: Flask, rule_id: str) -> None:
+    rule = RULES[rule_id]
+    with app.app_context():
+        library = get_library()
+        for lang, word in STATED[rule_id].items():
+            article = library.get(rule.article, lang)
+            assert article is not None
+            (section,) = [s for s in article.sections if s.id == rule.section]
+            assert word in f"{section.title} {section.text}".lower(), (lang, section.id)
 
 
 @pytest.mark.parametrize(("problem", "params"), PROBLEMS)
