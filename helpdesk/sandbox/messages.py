@@ -415,11 +415,11 @@ ACCOUNT_MESSAGES: dict[str, Wording] = {
         field=p["field"],
         other=p.get("other", "?"),
     ),
-    "license-pool": lambda p: _(
-        "%(field)s: %(assigned)s licenses are assigned but the account has only "
-        "%(pool)s.",
+    "license-pool": lambda p: ngettext(
+        "%(field)s: %(num)d license is assigned but the account has only %(pool)s.",
+        "%(field)s: %(num)d licenses are assigned but the account has only %(pool)s.",
+        _count(p, "assigned"),
         field=p["field"],
-        assigned=p.get("assigned", "?"),
         pool=p.get("pool", "?"),
     ),
 }

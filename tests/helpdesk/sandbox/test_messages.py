@@ -131,6 +131,24 @@ def test_every_account_problem_names_the_field(
     assert all("%(" not in t for t in texts.values())
 
 
+@pytest.mark.parametrize(
+    ("assigned", "expected"),
+    [
+        (1, {"en": "1 license is", "nl": "er is 1 licentie", "pl": "1 licencję"}),
+        (2, {"en": "2 licenses are", "nl": "er zijn 2 licenties", "pl": "2 licencje"}),
+        (5, {"en": "5 licenses are", "nl": "er zijn 5 licenties", "pl": "5 licencji"}),
+        (22, {"en": "22 licenses", "nl": "22 licenties", "pl": "22 licencje"}),
+    ],
+)
+def test_an_overfull_license_pool_counts_in_each_language_plural(
+    app: Flask, assigned: int, expected: dict[str, str]
+) -> None:
+    error = AccountError("licenses.licensed", "license-pool", pool=0, assigned=assigned)
+    texts = in_languages(app, lambda: messages.account_error_message(error))
+    for lang, words in expected.items():
+        assert words in texts[lang], texts[lang]
+
+
 @pytest.mark.parametrize(("reason", "params"), CSV_REASONS)
 def test_every_csv_reason_has_a_message(
     app: Flask, reason: str, params: dict[str, object]
