@@ -32,6 +32,17 @@ def invalid_limit(highest: int) -> Any:
     )
 
 
+def query_too_long(longest: int) -> Any | None:
+    """Return the localized 400 for a ``?q=`` over ``longest`` characters, else None."""
+    if len(request.args.get("q", "")) <= longest:
+        return None
+    return api_error(
+        400,
+        _("The search text is too long: at most %(max)s characters.", max=longest),
+        code="query-too-long",
+    )
+
+
 def unknown_language() -> Any | None:
     """Return the localized 400 for a ``?lang=`` the site lacks, else None."""
     requested = request.args.get("lang")

@@ -8,11 +8,17 @@ from flask import request
 from flask_babel import gettext as _
 
 from helpdesk.api.blueprint import bp
-from helpdesk.api.query_args import bounded_int, invalid_limit, unknown_language
+from helpdesk.api.query_args import (
+    bounded_int,
+    invalid_limit,
+    query_too_long,
+    unknown_language,
+)
 from helpdesk.contentloop import record_search
 from helpdesk.errors import api_error
 from helpdesk.i18n import negotiate_api_language
 from helpdesk.search import MAX_LIMIT, SearchResult, cached, search
+from helpdesk.search.query import MAX_INPUT_CHARS
 from helpdesk.search.results import group_hits
 
 #: Results returned when ``limit`` is not given.
@@ -66,6 +72,9 @@ def search_articles() -> Any:
     query = request.args.get("q", "")
     if not query.strip():
         return api_error(400, _("Type something to search for."), code="missing-query")
+    too_long = query_too_long(MAX_INPUT_CHARS)
+    if too_long is not None:
+        return too_long
     limit = bounded_int("limit", DEFAULT_LIMIT, MAX_LIMIT)
     if limit is None:
         return invalid_limit(MAX_LIMIT)

@@ -8,7 +8,12 @@ from flask import request, url_for
 from flask_babel import gettext as _
 
 from helpdesk.api.blueprint import bp
-from helpdesk.api.query_args import bounded_int, invalid_limit, unknown_language
+from helpdesk.api.query_args import (
+    bounded_int,
+    invalid_limit,
+    query_too_long,
+    unknown_language,
+)
 from helpdesk.content import get_library
 from helpdesk.errors import api_error
 from helpdesk.i18n import negotiate_api_language
@@ -59,15 +64,9 @@ def suggest_sections() -> Any:
     query = request.args.get("q")
     if query is None:
         return api_error(400, _("Type something to search for."), code="missing-query")
-    if len(query) > MAX_QUERY_CHARS:
-        return api_error(
-            400,
-            _(
-                "The search text is too long: at most %(max)s characters.",
-                max=MAX_QUERY_CHARS,
-            ),
-            code="query-too-long",
-        )
+    too_long = query_too_long(MAX_QUERY_CHARS)
+    if too_long is not None:
+        return too_long
     limit = bounded_int("limit", DEFAULT_LIMIT, MAX_LIMIT)
     if limit is None:
         return invalid_limit(MAX_LIMIT)

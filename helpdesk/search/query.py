@@ -19,6 +19,9 @@ from helpdesk.search.ranking import QueryTerm
 
 #: Longest query text considered; the rest is ignored.
 MAX_QUERY_CHARS = 200
+#: Longest search text accepted (the search boxes' ``maxlength``: a pasted error
+#: message fits): longer is refused with an error, not cut without a word.
+MAX_INPUT_CHARS = 500
 #: Most words (and codes) of a query that are searched for.
 MAX_WORDS = 16
 

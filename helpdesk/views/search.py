@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, Response, render_template, request
+from flask_babel import gettext as _
 
 from helpdesk import search as search_service
 from helpdesk.content import get_library
@@ -12,6 +13,7 @@ from helpdesk.contentloop import record_search
 from helpdesk.httpcache import csrf_placeholder, page_answer, render_page
 from helpdesk.i18n import current_language, localized_blueprint
 from helpdesk.pagecache import Page
+from helpdesk.search.query import MAX_INPUT_CHARS
 from helpdesk.search.results import results_page
 from helpdesk.views import search_shell
 
@@ -80,6 +82,15 @@ def results() -> str | Response:
     query = request.args.get("q", "")
     if not query.strip():
         return render_template("search.html", query=query, found=None)
+    if len(query) > MAX_INPUT_CHARS:
+        refusal = _(
+            "The search text is too long: at most %(max)s characters.",
+            max=MAX_INPUT_CHARS,
+        )
+        page = render_template(
+            "search.html", query=query[:MAX_INPUT_CHARS], found=None, refusal=refusal
+        )
+        return Response(page, status=400)
     page = _page_number(request.args.get("page"))
     lang = current_language()
     # The page shows nothing of the reader but CSRF tokens (filled in below), so

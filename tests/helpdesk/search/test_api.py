@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
+from helpdesk.search.query import MAX_INPUT_CHARS
+
 
 def test_shape(search_client: FlaskClient) -> None:
     response = search_client.get("/api/v1/search?q=1,009&lang=nl&limit=3")
@@ -89,3 +91,32 @@ def test_article_hits_group_the_returned_sections(
     assert len({g["slug"] for g in groups}) == len(groups)
     assert groups[0]["sections"][0] == body["results"][0]["section"]
     assert all(g["lang"] == lang for g in groups)
+
+
+TOO_LONG = {
+    "en": "The search text is too long: at most 500 characters.",
+    "nl": "De zoektekst is te lang:",
+    "pl": "Wyszukiwany tekst jest za długi:",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(TOO_LONG))
+def test_a_query_longer_than_the_search_box_is_a_localized_400(
+    search_client: FlaskClient, lang: str
+) -> None:
+    # Refused, not cut without a word: the boxes take 500 characters (a pasted
+    # error message), and anything longer is not a reader's query.
+    query = "1009 " + "x" * MAX_INPUT_CHARS
+    response = search_client.get(f"/api/v1/search?lang={lang}&q={query}")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "query-too-long"
+    assert TOO_LONG[lang] in error["message"] and "500" in error["message"]
+
+
+def test_a_query_as_long_as_the_search_box_is_searched(
+    search_client: FlaskClient,
+) -> None:
+    query = "1009 " + "x" * (MAX_INPUT_CHARS - 5)
+    response = search_client.get(f"/api/v1/search?lang=en&q={query}")
+    assert response.status_code == 200 and response.get_json()["total"] > 0

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from helpdesk import create_app
 from helpdesk.search import Hit, SearchResult
+from helpdesk.search.query import MAX_INPUT_CHARS
 from helpdesk.views import search as search_view
 
 
@@ -192,3 +193,38 @@ def test_a_gzipped_search_page_is_the_plain_page_new_or_kept(
             assert "Accept-Encoding" in answer.headers["Vary"]
             assert gzip.decompress(answer.get_data()) == plain.get_data()
         assert query.split()[0] in plain.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", "The search text is too long: at most 500 characters."),
+        ("nl", "De zoektekst is te lang: maximaal 500 tekens."),
+        ("pl", "Wyszukiwany tekst jest za długi: może mieć najwyżej 500 znaków."),
+    ],
+)
+def test_a_query_longer_than_the_search_box_is_refused_on_the_page(
+    search_client: FlaskClient, lang: str, message: str
+) -> None:
+    query = "remove user " + "x" * MAX_INPUT_CHARS
+    response = search_client.get(f"/{lang}/search", query_string={"q": query})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert f'role="alert" id="search-refusal">{message}</p>' in html
+    assert 'aria-invalid="true" aria-describedby="search-refusal"' in html
+    # The box holds what it can take, to be shortened; nothing was searched.
+    assert f'value="{query[:MAX_INPUT_CHARS]}"' in html
+    assert "search-group" not in html
+
+
+def test_every_search_box_takes_what_the_search_accepts(
+    search_client: FlaskClient,
+) -> None:
+    pages = ("/en/", "/en/search?q=x", "/en/articles/", "/en/search?q=qqqqqqqqzz")
+    boxes = 0
+    for path in pages:
+        html = search_client.get(path).get_data(as_text=True)
+        for box in re.findall(r"<input[^>]*name=\"q\"[^>]*>", html):
+            assert f'maxlength="{MAX_INPUT_CHARS}"' in box, (path, box)
+            boxes += 1
+    assert boxes >= 3
