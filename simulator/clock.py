@@ -20,7 +20,8 @@ def update_settings(
     """Save the Advanced tab; return the events recorded (the change, then notices).
 
     Nobody is deleted at once: deletion waits for the daily job. Notices whose day
-    has already passed go out now.
+    has already passed go out now, naming the day the job will delete (the next
+    day, for users whose day has passed already).
 
     :raise ValueError: days outside 1..365.
     """
@@ -49,7 +50,7 @@ def update_settings(
         before=before,
         after=after,
     )
-    return [changed, *_send_notices(account)]
+    return [changed, *_send_notices(account, account.day + 1)]
 
 
 def advance_clock(account: Account, days: int) -> list[Event]:
@@ -62,7 +63,7 @@ def advance_clock(account: Account, days: int) -> list[Event]:
     fired: list[Event] = []
     for _ in range(days):
         account.day += 1
-        fired.extend(_send_notices(account))
+        fired.extend(_send_notices(account, account.day))
         fired.extend(_auto_delete(account))
     return fired
 
@@ -77,7 +78,9 @@ def deletion_day(account: Account, user: User) -> int | None:
     return user.deactivated_day + days
 
 
-def _send_notices(account: Account) -> list[Event]:
+def _send_notices(account: Account, next_run: int) -> list[Event]:
+    """Notify of the deletions due within ``NOTICE_DAYS``; ``next_run`` is the next
+    day the daily job runs (a user whose day has passed goes then)."""
     if not account.settings.notify_admins_before_delete:
         return []
     # Who was noticed is the users' state (``User.notified``), not read back from
@@ -89,7 +92,7 @@ def _send_notices(account: Account) -> list[Event]:
             continue
         if day not in user.notified:
             user.notified.append(day)
-            due[day].append(user.email)
+            due[max(day, next_run)].append(user.email)
     recipients = [
         u
         for u in account.users

@@ -139,12 +139,44 @@ def test_the_auto_delete_scenario_empties_in_order() -> None:
     acc = load_scenario("auto-delete")
     events = update_settings(acc, OWNER.replace("acme", "clock"), 30, True)
     notices = [(e.target, e.details["delete_day"]) for e in events[1:]]
+    # old@ was due 60 days ago: the notice names day 1, when the job deletes them.
     assert notices == [
-        ("owner@clock.example", -60),
-        ("admin@clock.example", -60),
+        ("owner@clock.example", 1),
+        ("admin@clock.example", 1),
         ("owner@clock.example", 5),
         ("admin@clock.example", 5),
     ]
     fired = advance_clock(acc, 30)
-    deleted = [e.target for e in fired if e.action == "auto-delete"]
-    assert deleted == ["old@clock.example", "month@clock.example", "week@clock.example"]
+    deleted = [(e.day, e.target) for e in fired if e.action == "auto-delete"]
+    assert deleted[0] == (1, "old@clock.example")
+    assert [target for _, target in deleted] == [
+        "old@clock.example",
+        "month@clock.example",
+        "week@clock.example",
+    ]
+
+
+def test_every_notice_names_the_day_its_users_are_deleted() -> None:
+    # Overdue when the setting is saved, due within the week, due later: each
+    # notice's day is the day of the auto-delete event that follows it.
+    acc = account(
+        user(BOB, status="deactivated", deactivated_days_ago=90),
+        user("cy@acme.example", status="deactivated", deactivated_days_ago=30),
+        user("di@acme.example", status="deactivated", deactivated_days_ago=26),
+        user("ed@acme.example", status="deactivated", deactivated_days_ago=10),
+    )
+    events = update_settings(acc, OWNER, 30, True) + advance_clock(acc, 30)
+    noticed = {
+        email: e.details["delete_day"]
+        for e in events
+        if e.action == "auto-delete-notice"
+        for email in e.details["users"]
+    }
+    deleted = {e.target: e.day for e in events if e.action == "auto-delete"}
+    assert noticed == deleted
+    assert deleted == {
+        BOB: 1,
+        "cy@acme.example": 1,
+        "di@acme.example": 4,
+        "ed@acme.example": 20,
+    }
