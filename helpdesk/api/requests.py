@@ -7,13 +7,13 @@ turns it into the JSON error body. This module adds no routes.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
 from flask_babel import gettext as _
 
+from helpdesk import strict_json
 from helpdesk.errorcodes import codes
 from helpdesk.sandbox import messages
 from helpdesk.sandbox.errors import SandboxError, invalid_input
@@ -125,7 +125,7 @@ def json_body(fields: dict[str, str], required: tuple[str, ...] = ()) -> dict[st
     if len(data) > limit:
         raise too_large(limit)
     try:
-        body = json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
+        body = strict_json.loads(data.decode("utf-8"))
     except (ValueError, RecursionError) as error:
         raise RequestProblem(
             400, "invalid-json", _("The body is not valid JSON.")
@@ -141,10 +141,6 @@ def json_body(fields: dict[str, str], required: tuple[str, ...] = ()) -> dict[st
         if key not in body:
             raise missing(key)
     return body
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 def _check_type(key: str, value: Any, kind: str) -> None:

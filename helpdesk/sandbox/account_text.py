@@ -13,12 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from helpdesk import strict_json
 from helpdesk.sandbox.errors import SandboxError
-
-
-def _reject_constant(name: str) -> Any:
-    # NaN and Infinity are not JSON; Python would accept them.
-    raise ValueError(name)
 
 
 def parse_account_text(data: bytes | str, max_bytes: int) -> dict[str, Any]:
@@ -40,7 +36,9 @@ def parse_account_text(data: bytes | str, max_bytes: int) -> dict[str, Any]:
     if not text.strip():
         raise SandboxError("account-file-empty", 400)
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = strict_json.loads(text)
+    except strict_json.NotUnicode as error:
+        raise SandboxError("account-file-encoding", 400) from error
     except json.JSONDecodeError as error:
         raise SandboxError(
             "account-file-syntax",

@@ -555,6 +555,27 @@ def test_invalid_json_is_a_400_and_changes_nothing(
     assert snapshot(client, sid) == before
 
 
+def test_a_lone_surrogate_in_a_json_body_is_invalid_json(
+    client: FlaskClient, sid: str
+) -> None:
+    # Valid JSON syntax, but no Unicode text: it could not be stored or sent back.
+    before = snapshot(client, sid)
+    account = (
+        '{"account": {"users": [{"email": "o@acme.example", "role": "owner"}],'
+        ' "rooms": [{"id": "r1", "name": "\\ud800"}]}}'
+    )
+    response = client.post(API, data=account, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json["error"]["code"] == "invalid-json"
+    response = client.patch(
+        f"{API}/{sid}/users/ann@acme.example",
+        data='{"role": "\\udfff"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert snapshot(client, sid) == before
+
+
 def test_a_non_json_body_is_a_415(client: FlaskClient, sid: str) -> None:
     response = client.patch(
         f"{API}/{sid}/users/ann@acme.example", data="role=member", headers=XHR

@@ -489,3 +489,26 @@ def test_the_fix_plan_shows_its_link_to_copy(client: FlaskClient, lang: str) -> 
     expected = f"http://localhost/{lang}/errors/1009?diagnose=1&amp;users=2#plan"
     assert f'readonly value="{expected}"' in body
     assert re.search(r"/static/copylink\.[0-9a-f]{12}\.js", body)
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", "The file is not UTF-8 text."),
+        ("pl", "Plik nie jest tekstem UTF-8."),
+    ],
+)
+def test_a_lone_surrogate_in_pasted_json_is_refused_as_not_text(
+    client: FlaskClient, lang: str, message: str
+) -> None:
+    # "\ud800" is valid JSON syntax but no text: stored, it could not be encoded.
+    for body in (
+        '{"users": [{"email": "o@acme.example", "role": "owner"}],'
+        ' "rooms": [{"id": "r1", "name": "\\ud800"}]}',
+        '{"users": [{"email": "o@acme.example", "role": "owner", "\\udfff": 1}]}',
+    ):
+        response = paste(client, lang, body)
+        assert response.status_code == 400, body
+        assert message in response.get_data(as_text=True)
+    with client.session_transaction() as sess:
+        assert "sandbox_id" not in sess
