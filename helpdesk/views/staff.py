@@ -55,7 +55,10 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 login_manager = LoginManager()
 login_manager.login_view = "staff.sign_in"
 login_manager.login_message = _l("Please sign in to see the staff area.")
-login_manager.login_message_category = "info"
+#: The staff pages show only their own notices: the sandbox queues notices of
+#: its own (plain data) in the same session, for its own pages.
+STAFF_NOTICE = "staff"
+login_manager.login_message_category = STAFF_NOTICE
 # The message is flashed into the session: translate it there, as plain text.
 login_manager.localize_callback = str
 
@@ -209,7 +212,7 @@ def sign_out() -> Response:
     """Sign out and forget the session."""
     logout_user()
     session.clear()
-    flash(_("You have signed out."), "info")
+    flash(_("You have signed out."), STAFF_NOTICE)
     return redirect(url_for(".sign_in"), code=303)
 
 

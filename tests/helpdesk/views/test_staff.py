@@ -21,6 +21,7 @@ from helpdesk.staff.store import StaffAccount
 from helpdesk.views.staff import safe_next
 from tests.clocks import ManualClock
 from tests.helpdesk.content.test_freshness import change_a_sentence
+from tests.helpdesk.views.sandbox_helpers import start
 
 EMAIL = "ann@example.org"
 PASSWORD = "correct horse battery staple"
@@ -467,3 +468,12 @@ def test_a_page_that_does_not_show_the_user_does_not_load_them(app: Flask) -> No
         assert "_login_user" not in g
         shown = render_template_string("{{ current_user.is_authenticated }}")
         assert shown == "False" and "_login_user" in g
+
+
+def test_sandbox_notices_stay_off_the_staff_pages(client: FlaskClient) -> None:
+    # The sandbox queues its notices as plain data in the same session; the
+    # staff pages show only their own ("You have signed out.", the sign-in hint).
+    start(client, "pl", "clean")
+    page = client.get("/staff/sign-in").get_data(as_text=True)
+    assert "'code'" not in page and "{&#39;code&#39;" not in page
+    assert 'class="notice"' not in page
