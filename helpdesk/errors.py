@@ -84,12 +84,21 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         status = error.code or 500
+        # What the error says beside its text (a 405's Allow, a 401's
+        # WWW-Authenticate) goes with the page that replaces it.
+        headers = {
+            name: value
+            for name, value in error.get_headers()
+            if name.lower() != "content-type"
+        }
         if is_api_request():
-            return api_error(status, _message(status))
+            body, status = api_error(status, _message(status))
+            return body, status, headers
         template = "errors/404.html" if status == 404 else "errors/error.html"
-        return render_template(
+        page = render_template(
             template, status=status, message=_message(status), lang=current_language()
-        ), status
+        )
+        return page, status, headers
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):  # type: ignore[no-untyped-def]

@@ -52,12 +52,23 @@ def localized_blueprint(name: str, import_name: str, prefix: str = "") -> Bluepr
     return bp
 
 
+def _asked_language() -> str:
+    """Return ``?lang=``, or "" when absent or the query string is not UTF-8.
+
+    Read for every message, the error page refusing such a query string too.
+    """
+    try:
+        return request.args.get("lang", "")
+    except UnicodeDecodeError:
+        return ""
+
+
 def negotiate() -> str:
     """Choose a language for a request that has none in its URL.
 
     Order: ``?lang=``, the language cookie, ``Accept-Language``, then the default.
     """
-    candidate = request.args.get("lang", "")
+    candidate = _asked_language()
     if candidate in LANGUAGES:
         return candidate
     candidate = request.cookies.get(LANGUAGE_COOKIE, "")
@@ -68,7 +79,7 @@ def negotiate() -> str:
 
 def negotiate_api_language() -> str:
     """Choose the language of an API answer: ``?lang=``, else ``Accept-Language``."""
-    candidate = request.args.get("lang", "")
+    candidate = _asked_language()
     if candidate in LANGUAGES:
         return candidate
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
@@ -84,6 +95,10 @@ def current_language() -> str:
     lang = getattr(g, "lang_code", None)
     if lang in LANGUAGES:
         return str(lang)
+    # A URL that no rule matched (a 404 or 405 under /pl/) still names its language.
+    prefix = request.path.split("/", 2)[1]
+    if prefix in LANGUAGES:
+        return prefix
     if request.path.startswith(API_PREFIX):
         return negotiate_api_language()
     return negotiate()

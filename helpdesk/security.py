@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, request
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.exceptions import SecurityError
+from werkzeug.exceptions import BadRequest, SecurityError
 
 from helpdesk.settings import LANGUAGES
 
@@ -82,6 +82,17 @@ def init_app(app: Flask) -> None:
     def refuse_untrusted_host() -> None:
         if isinstance(request.routing_exception, SecurityError):
             raise request.routing_exception
+
+    # A query string with a raw byte that is not UTF-8 (gunicorn refuses such a
+    # request line itself; other servers pass it on) cannot be read as arguments:
+    # a 400 here, before any view reads them.
+    @app.before_request
+    def refuse_unreadable_query() -> None:
+        if not request.query_string.isascii():
+            try:
+                request.query_string.decode("utf-8")
+            except UnicodeDecodeError:
+                raise BadRequest() from None
 
     # Flask-WTF's own hook weighs every request against the exempt views before
     # looking at the method: 40 function calls on each GET. Ours checks the
