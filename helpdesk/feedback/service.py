@@ -38,6 +38,9 @@ REFUSALS: tuple[str, ...] = (
 )
 #: Control characters a comment may hold (line breaks and tabs from a textarea).
 _ALLOWED_CONTROLS = frozenset("\n\t")
+#: They reorder the text shown after them ("Trojan Source"): a comment read by staff
+#: could show other words than it holds. Right-to-left text needs none of them.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 class FeedbackRefused(Exception):
@@ -59,9 +62,11 @@ class Target:
 
 
 def has_control_characters(text: str) -> bool:
-    """Return whether ``text`` holds a control character other than ``\\n``, tab."""
+    """Return whether ``text`` holds a control character other than ``\\n``, tab,
+    or a bidirectional embedding, override or isolate."""
     return any(
-        unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS
+        (unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS)
+        or char in _BIDI_CONTROLS
         for char in text
     )
 

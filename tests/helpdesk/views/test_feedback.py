@@ -111,6 +111,9 @@ BAD = [
     ({"helpful": "no", "comment": "bad\x00byte"}, "control-characters"),
     ({"helpful": "no", "comment": "bell\x07"}, "control-characters"),
     ({"helpful": "no", "section": "cause\x1b"}, "control-characters"),
+    # A right-to-left override would show staff other words than were sent.
+    ({"helpful": "no", "comment": "ok \u202egnorw"}, "control-characters"),
+    ({"helpful": "no", "comment": "\u2067isolated\u2069"}, "control-characters"),
 ]
 
 
@@ -142,6 +145,16 @@ def test_a_comment_of_the_longest_length_is_taken(
     assert response.status_code == 303
     with app.app_context():
         assert content_loop().feedback.comments("pl")[0].comment == comment
+
+
+def test_right_to_left_text_itself_is_taken(app: Flask, client: FlaskClient) -> None:
+    comment = "שלום \u200f مرحبا"  # Hebrew, a right-to-left mark, Arabic
+    response = client.post(
+        URL.format(lang="en"), data={"helpful": "no", "comment": comment}
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        assert content_loop().feedback.comments("en")[0].comment == comment
 
 
 def test_the_too_long_message_formats_the_number_for_the_language(
