@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest, SecurityError
 
 from helpdesk.settings import LANGUAGES
@@ -92,6 +93,9 @@ def init_app(app: Flask) -> None:
             try:
                 request.query_string.decode("utf-8")
             except UnicodeDecodeError:
+                # No arguments, for whatever reads them while answering the 400
+                # (a language switch, a hook): read, they would raise again.
+                request.args = ImmutableMultiDict()
                 raise BadRequest() from None
 
     # Flask-WTF's own hook weighs every request against the exempt views before

@@ -17,9 +17,10 @@ CANONICAL_SECTIONS: dict[str, tuple[str, ...]] = {
         "unlink-multiple", "delete-rooms",
     ),
     "remove-users": (
-        "prerequisites", "convert-admin", "deactivate", "deactivate-single",
-        "deactivate-multiple", "auto-delete", "reactivate", "unlink", "unlink-single",
-        "unlink-multiple", "delete", "delete-single", "delete-multiple", "bulk-csv",
+        "prerequisites", "pending-users", "convert-admin", "deactivate",
+        "deactivate-single", "deactivate-multiple", "auto-delete", "reactivate",
+        "unlink", "unlink-single", "unlink-multiple", "delete", "delete-single",
+        "delete-multiple", "bulk-csv",
     ),
     "remove-rooms": ("delete-room",),
 }  # fmt: skip

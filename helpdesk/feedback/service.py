@@ -62,8 +62,11 @@ class Target:
 
 
 def has_control_characters(text: str) -> bool:
-    """Return whether ``text`` holds a control character other than ``\\n``, tab,
-    or a bidirectional embedding, override or isolate."""
+    """Return whether ``text`` holds a control or bidirectional formatting character.
+
+    Line breaks and tabs are allowed (a textarea sends them); bidirectional
+    embeddings, overrides and isolates are not.
+    """
     return any(
         (unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS)
         or char in _BIDI_CONTROLS

@@ -21,8 +21,9 @@ def parse_account_text(data: bytes | str, max_bytes: int) -> dict[str, Any]:
     """Return the JSON object in ``data`` (UTF-8 bytes, a BOM allowed, or text).
 
     :raise SandboxError: ``account-file-empty`` (400), ``account-file-too-large``
-        (413), ``account-file-encoding``, ``account-file-syntax`` (with ``line``
-        and ``column``) or ``account-file-not-object`` (400).
+        (413), ``account-file-encoding``, ``account-file-surrogate``,
+        ``account-file-syntax`` (with ``line`` and ``column``) or
+        ``account-file-not-object`` (400).
     """
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if len(raw) > max_bytes:
@@ -38,7 +39,7 @@ def parse_account_text(data: bytes | str, max_bytes: int) -> dict[str, Any]:
     try:
         value = strict_json.loads(text)
     except strict_json.NotUnicode as error:
-        raise SandboxError("account-file-encoding", 400) from error
+        raise SandboxError("account-file-surrogate", 400) from error
     except json.JSONDecodeError as error:
         raise SandboxError(
             "account-file-syntax",

@@ -547,6 +547,10 @@ ERROR_MESSAGES: dict[str, Wording] = {
     "account-file-encoding": lambda p: _(
         "The file is not UTF-8 text. Save the account JSON as UTF-8 and try again."
     ),
+    "account-file-surrogate": lambda p: _(
+        "The account JSON holds a \\u escape that stands for no character (an "
+        "unpaired surrogate, \\ud800 to \\udfff). Remove it and try again."
+    ),
     "account-file-syntax": lambda p: _(
         "This is not valid JSON: the mistake is at line %(line)s, column %(column)s.",
         line=p.get("line", "?"),

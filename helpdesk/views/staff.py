@@ -19,7 +19,6 @@ from flask import (
     Flask,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -54,11 +53,9 @@ from simulator.csv_files import write_csv
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 login_manager = LoginManager()
 login_manager.login_view = "staff.sign_in"
-login_manager.login_message = _l("Please sign in to see the staff area.")
-#: The staff pages show only their own notices: the sandbox queues notices of
-#: its own (plain data) in the same session, for its own pages.
-STAFF_NOTICE = "staff"
-login_manager.login_message_category = STAFF_NOTICE
+# No flashed message: the sandbox queues its own notices in the same session, and
+# reading the queue takes them all (the sign-in page says why from its URL).
+login_manager.login_message = None
 # The message is flashed into the session: translate it there, as plain text.
 login_manager.localize_callback = str
 
@@ -174,9 +171,14 @@ def sign_in() -> str | Response:
     """Show the sign-in form (or go on, when already signed in)."""
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or url_for(".dashboard"))
-    return render_template(
-        "staff/sign_in.html", next=safe_next(request.args.get("next"))
-    )
+    target = safe_next(request.args.get("next"))
+    if request.args.get("signed_out"):
+        notice = _("You have signed out.")
+    elif target:
+        notice = _("Please sign in to see the staff area.")
+    else:
+        notice = None
+    return render_template("staff/sign_in.html", next=target, notice=notice)
 
 
 @bp.post("/sign-in")
@@ -212,8 +214,7 @@ def sign_out() -> Response:
     """Sign out and forget the session."""
     logout_user()
     session.clear()
-    flash(_("You have signed out."), STAFF_NOTICE)
-    return redirect(url_for(".sign_in"), code=303)
+    return redirect(url_for(".sign_in", signed_out=1), code=303)
 
 
 @bp.errorhandler(StoreUnavailable)

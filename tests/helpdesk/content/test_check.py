@@ -9,6 +9,7 @@ import pytest
 from helpdesk.content.check import CANONICAL_SECTIONS, check_content
 from helpdesk.content.library import ContentLibrary
 from helpdesk.settings import LANGUAGES
+from simulator import RULES
 from tests.conftest import ARTICLES
 
 
@@ -25,6 +26,14 @@ def test_every_translation_shares_section_ids_and_step_kinds():
         for section_id in versions[0].section_ids:
             kinds = {v.section(section_id).step_kinds for v in versions}
             assert len(kinds) == 1, (slug, section_id)
+
+
+def test_every_section_a_rule_links_to_is_kept_by_the_check():
+    # A rule's refusal links to its section: renaming or dropping one must fail.
+    for rule in RULES.values():
+        for source in (rule.source, *rule.also):
+            slug, section = source.split("#")
+            assert section in CANONICAL_SECTIONS[slug], source
 
 
 def rewrite(path: Path, old: str, new: str) -> None:

@@ -220,7 +220,13 @@ def test_a_query_longer_than_the_search_box_is_refused_on_the_page(
 def test_every_search_box_takes_what_the_search_accepts(
     search_client: FlaskClient,
 ) -> None:
-    pages = ("/en/", "/en/search?q=x", "/en/articles/", "/en/search?q=qqqqqqqqzz")
+    pages = (
+        "/en/",
+        "/en/search?q=x",
+        "/en/articles/",
+        "/en/search?q=qqqqqqqqzz",
+        "/en/no-such-page",
+    )
     boxes = 0
     for path in pages:
         html = search_client.get(path).get_data(as_text=True)
@@ -228,3 +234,12 @@ def test_every_search_box_takes_what_the_search_accepts(
             assert f'maxlength="{MAX_INPUT_CHARS}"' in box, (path, box)
             boxes += 1
     assert boxes >= 3
+
+
+def test_a_query_as_long_as_the_search_box_is_searched_on_the_page(
+    search_client: FlaskClient,
+) -> None:
+    query = "1009 " + "x" * (MAX_INPUT_CHARS - 5)
+    response = search_client.get("/en/search", query_string={"q": query})
+    assert response.status_code == 200
+    assert "search-group" in response.get_data(as_text=True)

@@ -494,11 +494,12 @@ def test_the_fix_plan_shows_its_link_to_copy(client: FlaskClient, lang: str) -> 
 @pytest.mark.parametrize(
     ("lang", "message"),
     [
-        ("en", "The file is not UTF-8 text."),
-        ("pl", "Plik nie jest tekstem UTF-8."),
+        ("en", "The account JSON holds a \\u escape that stands for no character"),
+        ("nl", "De account-JSON bevat een \\u-escape die voor geen enkel teken staat"),
+        ("pl", "JSON konta zawiera sekwencję \\u, która nie oznacza żadnego znaku"),
     ],
 )
-def test_a_lone_surrogate_in_pasted_json_is_refused_as_not_text(
+def test_a_lone_surrogate_in_pasted_json_is_refused_and_named(
     client: FlaskClient, lang: str, message: str
 ) -> None:
     # "\ud800" is valid JSON syntax but no text: stored, it could not be encoded.

@@ -136,8 +136,8 @@ def test_sign_out_is_a_post_and_ends_the_session(signed_in: FlaskClient) -> None
     assert signed_in.get("/staff/sign-out").status_code == 405
     response = signed_in.post("/staff/sign-out?lang=pl")
     assert response.status_code == 303
-    assert response.location == "/staff/sign-in"
-    page = signed_in.get("/staff/sign-in").get_data(as_text=True)
+    assert response.location == "/staff/sign-in?signed_out=1"
+    page = signed_in.get(response.location).get_data(as_text=True)
     assert "Wylogowano." in page
     assert signed_in.get("/staff/").status_code == 302
 
@@ -477,3 +477,6 @@ def test_sandbox_notices_stay_off_the_staff_pages(client: FlaskClient) -> None:
     page = client.get("/staff/sign-in").get_data(as_text=True)
     assert "'code'" not in page and "{&#39;code&#39;" not in page
     assert 'class="notice"' not in page
+    # ... and are not taken from the sandbox's queue: its page still shows it.
+    sandbox = client.get("/pl/sandbox/").get_data(as_text=True)
+    assert "Utworzono nową piaskownicę." in sandbox
