@@ -1,7 +1,8 @@
 """JSON API v1: one module per area, all on one blueprint under ``/api/v1``.
 
 Errors everywhere are ``{"error": {"code", "rule", "message"}}`` in the request's
-language (``?lang=``, else ``Accept-Language``, else English). Every state-changing
+language (``?lang=``, else ``Accept-Language``, else English); an unknown ``?lang=``
+is refused on every route (:mod:`helpdesk.api.language`). Every state-changing
 call is first checked by :mod:`helpdesk.api.origin` (JSON, or a custom header).
 """
 
@@ -14,6 +15,7 @@ from flask import Flask
 from helpdesk.api import (
     articles,
     errors,
+    language,
     origin,
     sandboxes,
     search,
@@ -23,7 +25,7 @@ from helpdesk.api import (
 from helpdesk.api.blueprint import bp
 from helpdesk.api.sandbox_errors import init_blueprint
 
-AREAS = (articles, errors, origin, sandboxes, search, sharing, suggest)
+AREAS = (articles, errors, language, origin, sandboxes, search, sharing, suggest)
 init_blueprint(bp)
 
 

@@ -12,7 +12,6 @@ from helpdesk.api.query_args import (
     bounded_int,
     invalid_limit,
     query_too_long,
-    unknown_language,
 )
 from helpdesk.content import get_library
 from helpdesk.errors import api_error
@@ -58,9 +57,6 @@ def suggest_sections() -> Any:
     An empty ``q`` has no suggestions (a box that was just cleared); a missing
     one is an error, like a ``q`` longer than anyone types into a search box.
     """
-    refused = unknown_language()
-    if refused is not None:
-        return refused
     query = request.args.get("q")
     if query is None:
         return api_error(400, _("Type something to search for."), code="missing-query")

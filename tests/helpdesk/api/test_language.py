@@ -36,3 +36,39 @@ def test_api_language_ignores_the_cookie(client, query, header, cookie, expected
     assert bad_limit.status_code == 400
     other = client.get(f"/api/v1/search?q=x&limit=0&lang={expected}")
     assert bad_limit.get_json()["error"] == other.get_json()["error"]
+
+
+UNKNOWN_LANGUAGE = {
+    "en": "Unknown language. Use one of: en, nl, pl.",
+    "nl": "Onbekende taal.",
+    "pl": "Nieznany język.",
+}
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/v1/errors/1009"),
+        ("GET", "/api/v1/articles/error-1009"),
+        ("GET", "/api/v1/search?q=user"),
+        ("GET", "/api/v1/suggest?q=us"),
+        ("GET", "/api/v1/sandboxes/nope"),
+        ("GET", "/api/v1/shared/nope"),
+        ("POST", "/api/v1/sandboxes"),
+    ],
+)
+@pytest.mark.parametrize("lang", sorted(UNKNOWN_LANGUAGE))
+def test_an_unknown_lang_is_the_same_localized_400_on_every_route(
+    client, method, path, lang
+):
+    joiner = "&" if "?" in path else "?"
+    response = client.open(
+        f"{path}{joiner}lang=de",
+        method=method,
+        json={"scenario": "clean"} if method == "POST" else None,
+        headers={"Accept-Language": lang},
+    )
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid-lang"
+    assert error["message"].startswith(UNKNOWN_LANGUAGE[lang])
