@@ -79,8 +79,11 @@ def deletion_day(account: Account, user: User) -> int | None:
 
 
 def _send_notices(account: Account, next_run: int) -> list[Event]:
-    """Notify of the deletions due within ``NOTICE_DAYS``; ``next_run`` is the next
-    day the daily job runs (a user whose day has passed goes then)."""
+    """Notify of the deletions due within ``NOTICE_DAYS``, each on its real day.
+
+    ``next_run`` is the next day the daily job runs: a user whose day has passed
+    already is deleted then, and the notice names that day.
+    """
     if not account.settings.notify_admins_before_delete:
         return []
     # Who was noticed is the users' state (``User.notified``), not read back from

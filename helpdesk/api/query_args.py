@@ -32,9 +32,9 @@ def invalid_limit(highest: int) -> Any:
     )
 
 
-def query_too_long(longest: int) -> Any | None:
-    """Return the localized 400 for a ``?q=`` over ``longest`` characters, else None."""
-    if len(request.args.get("q", "")) <= longest:
+def query_too_long(query: str, longest: int) -> Any | None:
+    """Return the localized 400 for a query over ``longest`` characters, else None."""
+    if len(query) <= longest:
         return None
     return api_error(
         400,

@@ -68,7 +68,7 @@ def search_articles() -> Any:
     query = request.args.get("q", "")
     if not query.strip():
         return api_error(400, _("Type something to search for."), code="missing-query")
-    too_long = query_too_long(MAX_INPUT_CHARS)
+    too_long = query_too_long(query, MAX_INPUT_CHARS)
     if too_long is not None:
         return too_long
     limit = bounded_int("limit", DEFAULT_LIMIT, MAX_LIMIT)

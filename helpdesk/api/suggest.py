@@ -60,7 +60,7 @@ def suggest_sections() -> Any:
     query = request.args.get("q")
     if query is None:
         return api_error(400, _("Type something to search for."), code="missing-query")
-    too_long = query_too_long(MAX_QUERY_CHARS)
+    too_long = query_too_long(query, MAX_QUERY_CHARS)
     if too_long is not None:
         return too_long
     limit = bounded_int("limit", DEFAULT_LIMIT, MAX_LIMIT)

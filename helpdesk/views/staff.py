@@ -56,8 +56,6 @@ login_manager.login_view = "staff.sign_in"
 # No flashed message: the sandbox queues its own notices in the same session, and
 # reading the queue takes them all (the sign-in page says why from its URL).
 login_manager.login_message = None
-# The message is flashed into the session: translate it there, as plain text.
-login_manager.localize_callback = str
 
 #: Column labels of the CSV downloads and the tables on the page.
 COLUMN_LABELS = {

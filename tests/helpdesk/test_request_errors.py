@@ -85,3 +85,21 @@ def test_a_raw_byte_in_an_api_query_is_the_json_400(client: FlaskClient) -> None
 def test_a_query_in_utf8_is_still_read(client: FlaskClient) -> None:
     response = client.get("/pl/search", query_string={"q": "odłączyć użytkownika"})
     assert response.status_code == 200
+
+
+def test_a_raw_byte_from_an_untrusted_host_is_still_the_host_refusal(
+    client: FlaskClient,
+) -> None:
+    # Refused as a host before the query is looked at: the language negotiation
+    # behind its message must not trip on the unreadable query string.
+    for path, lang in (("/api/v1/search", None), ("/pl/search", "pl")):
+        response = client.get(
+            path,
+            environ_overrides={"QUERY_STRING": "q=\xff"},
+            headers={"Host": "evil.example"},
+        )
+        assert response.status_code == 400
+        if lang is None:
+            assert response.get_json()["error"]["code"] == "untrusted-host"
+        else:
+            assert _lang(response.get_data(as_text=True)) == lang
