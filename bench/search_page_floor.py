@@ -10,7 +10,8 @@ the bench's gunicorn settings and alternating with the bare Flask hello route:
   what the page costs without query analysis, spelling, ranking and snippets: the
   floor that no faster search can go below.
 
-The target of the page line (0.3 of hello, issue 11) is printed beside both.
+The target of the page line (0.3 of hello, issue 11) is printed beside both, and
+the resident memory of each server's workers after each line.
 
 Run: ``.venv/bin/python bench/search_page_floor.py [--rounds 3] [--seconds 3]``
 """
@@ -76,6 +77,7 @@ def main() -> None:
                     cookies,
                 )
                 pages.row(label, pages.FIRST_SEEN, TARGET, result)
+                pages.memory(app, hello)
             finally:
                 stop(hello)
                 stop(app)
